@@ -14,8 +14,10 @@ CREATE TABLE port_requests (
     -- version increases by one on every state change; writers compare it (optimistic check) and
     -- the API exposes it as an ETag.
     version           bigint NOT NULL DEFAULT 1,
-    -- state is the domain aggregate (internal/order.PortRequest) as JSON, secrets encrypted.
-    state             jsonb NOT NULL,
+    -- state is the domain aggregate (internal/order.PortRequest) as JSON, sealed with
+    -- AES-256-GCM (PORTFLOW_ENCRYPTION_KEY): it holds PINs, account numbers, names and addresses.
+    -- Everything portflow queries by is in the plain columns of this table and the ones below.
+    state             bytea NOT NULL,
     number_count      integer NOT NULL CHECK (number_count > 0),
     next_check_at     timestamptz,
     last_error        text,
@@ -110,7 +112,40 @@ CREATE TABLE timeline (
 );
 CREATE INDEX timeline_request_idx ON timeline (request_id, id);
 
+-- Documents (LOA, invoice, CSR copy) a customer gave, kept until Bandwidth has them.
+CREATE TABLE documents (
+    id            uuid PRIMARY KEY,
+    request_id    uuid NOT NULL REFERENCES port_requests (id) ON DELETE CASCADE,
+    document_type text NOT NULL CHECK (document_type IN ('LOA', 'INVOICE', 'CSR', 'OTHER')),
+    content_type  text NOT NULL,
+    file_name     text NOT NULL DEFAULT '',
+    content       bytea NOT NULL,
+    size_bytes    integer NOT NULL,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX documents_request_idx ON documents (request_id, created_at);
+
+-- Idempotency-Key replay for POST /v1/port-requests: the same key and body returns the first
+-- response; the same key with another body is refused.
+CREATE TABLE idempotency_keys (
+    key           text PRIMARY KEY,
+    request_hash  bytea NOT NULL,
+    port_request  uuid NOT NULL REFERENCES port_requests (id) ON DELETE CASCADE,
+    created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+-- Deployment-wide facts (for example which callback subscription settings were last ensured), so
+-- one-time start-up work happens once per deployment, not once per replica.
+CREATE TABLE deployment_settings (
+    key        text PRIMARY KEY,
+    value      text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+
 -- +goose Down
+DROP TABLE deployment_settings;
+DROP TABLE idempotency_keys;
+DROP TABLE documents;
 DROP TABLE timeline;
 DROP TABLE callback_inbox;
 DROP TABLE csr_lookups;

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/portflow/portflow/internal/testdb"
+	"github.com/portflow/portflow/migrations"
 )
 
 // TestMain lets the test binary act as the portflow executable, so process-level tests (signals,
@@ -348,15 +351,22 @@ func TestMigrateCommand(t *testing.T) {
 		}
 		return ""
 	}
+	files, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil || len(files) < 2 {
+		t.Fatalf("embedded migrations: %v %v", files, err)
+	}
+	sort.Strings(files)
+	newest, previous := files[len(files)-1], files[len(files)-2]
+	version := func(file string) string { return strings.TrimLeft(strings.SplitN(file, "_", 2)[0], "0") }
 	var out strings.Builder
 	for _, step := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"migrate", "up"}, "schema version 100"},
-		{[]string{"migrate", "status"}, "applied  00100_portflow_schema.sql"},
-		{[]string{"migrate", "down"}, "schema version 8"},
-		{[]string{"migrate", "status"}, "pending  00100_portflow_schema.sql"},
+		{[]string{"migrate", "up"}, fmt.Sprintf("applied %d migration(s); schema version %s", len(files), version(newest))},
+		{[]string{"migrate", "status"}, "applied  " + newest},
+		{[]string{"migrate", "down"}, "schema version " + version(previous)},
+		{[]string{"migrate", "status"}, "pending  " + newest},
 		{[]string{"migrate", "up"}, "applied 1 migration(s)"},
 		{[]string{"migrate", "redo"}, "re-applied"},
 	} {

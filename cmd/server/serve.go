@@ -50,11 +50,22 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) (e
 	if err != nil {
 		return fmt.Errorf("listen on PORTFLOW_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
+	defer ln.Close()
+	app, err := assemble(ctx, cfg, getenv, log, registry, db, srv, ln.Addr())
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
 	httpServer := srv.HTTPServer(ctx)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
+	if err := app.orchestrator.Start(ctx); err != nil {
+		return err
+	}
+	go app.ensureSubscriptions(ctx)
 	srv.SetReady(true)
-	log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("callback_url", cfg.CallbackURL()))
+	log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("callback_url", app.callbackURL))
 
 	select {
 	case <-ctx.Done():
@@ -71,6 +82,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) (e
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Warn("http shutdown did not finish in time", zap.Error(err))
+	}
+	if err := app.orchestrator.Stop(shutdownCtx); err != nil {
+		log.Warn("workers did not stop in time", zap.Error(err))
 	}
 	log.Info("stopped")
 	return nil

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -182,7 +183,7 @@ func (s *Server) accessLog(latency *prometheus.HistogramVec) func(http.Handler) 
 			switch {
 			case rec.status >= 500:
 				level = zap.ErrorLevel
-			case route == "/livez" || route == "/readyz" || route == "/metrics":
+			case route == "/livez" || route == "/readyz" || route == "/metrics" || strings.HasPrefix(route, "/sandbox/"):
 				level = zap.DebugLevel
 			}
 			// Never the query string's secrets, headers or bodies: only what identifies the request.
