@@ -277,14 +277,10 @@ func (o *Orchestrator) uploadDocuments(ctx context.Context, e order.UploadDocume
 	if err != nil {
 		return nil, nil, err
 	}
-	// Documents already on the order (a retried job) are skipped by file count: Bandwidth names
-	// uploads itself, so the list cannot be matched by name.
-	existing, err := o.bw.ListDocuments(ctx, e.BandwidthOrderID)
-	if err != nil && !bandwidth.IsNotFound(err) {
-		return nil, nil, err
-	}
-	start := min(len(existing.Names()), len(docs))
-	for _, d := range docs[start:] {
+	// Uploads are at-least-once: a job retried after a crash between the upload and the recording
+	// of DocumentsUploaded sends the file again. Bandwidth keeps both copies, which is harmless;
+	// Bandwidth names uploaded files itself, so there is no name to recognize an earlier copy by.
+	for _, d := range docs {
 		if _, err := o.bw.UploadDocument(ctx, e.BandwidthOrderID, bandwidth.Document{Body: d.Content, ContentType: d.ContentType, Type: d.DocumentType}); err != nil {
 			if refused(err) {
 				return order.DocumentsRejected{At: o.now(), PortOrder: e.PortOrder, DocumentIDs: e.DocumentIDs, Errors: bandwidthErrors(err)},

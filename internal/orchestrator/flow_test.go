@@ -2,10 +2,12 @@ package orchestrator_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/portflow/portflow/internal/bandwidth/sandbox"
+	"github.com/portflow/portflow/internal/orchestrator"
 	"github.com/portflow/portflow/internal/order"
 )
 
@@ -149,4 +151,23 @@ func TestOnDemandActivation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.waitStatus(t, r.ID, order.StatusCompleted, 20*time.Second)
+}
+
+func TestDocumentUploadedToPortIn(t *testing.T) {
+	e := newEnv(t, sandbox.Faults{})
+	tn := sandbox.NumberFor(sandbox.Scenario{Carrier: sandbox.CarrierWirelineStrict, CSR: sandbox.CSRComplete}, 8)
+	r, _, err := e.orch.Create(context.Background(), customer([]string{tn}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, docID, err := e.orch.AddDocument(context.Background(), r.ID, orchestrator.NewDocument{
+		Type: "LOA", ContentType: "application/pdf", FileName: "loa.pdf", Content: []byte("%PDF-1.4 signed letter of authorization"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := e.waitStatus(t, r.ID, order.StatusCompleted, 20*time.Second)
+	if !slices.Contains(done.Orders[0].DocumentsUploaded, docID) {
+		t.Errorf("document %s not uploaded: %v", docID, done.Orders[0].DocumentsUploaded)
+	}
 }

@@ -199,3 +199,38 @@ func (o *Orchestrator) command(ctx context.Context, id string, ev order.Event) (
 	}
 	return dec.Request, nil
 }
+
+// NewDocument is a customer document for a request's port-ins.
+type NewDocument struct {
+	// Type is LOA, INVOICE, CSR or OTHER.
+	Type        string
+	ContentType string
+	FileName    string
+	Content     []byte
+}
+
+// AddDocument stores a document and hands it to the flow, in one transaction: it is uploaded to
+// every live port-in (and resolves a port order waiting for documents). The document is stored
+// only if the request can still use it.
+func (o *Orchestrator) AddDocument(ctx context.Context, id string, doc NewDocument) (order.PortRequest, string, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return order.PortRequest{}, "", fmt.Errorf("request %q: %w", id, store.ErrNotFound)
+	}
+	docID, err := uuid.NewV7()
+	if err != nil {
+		return order.PortRequest{}, "", err
+	}
+	dec, err := o.applyWith(ctx, id, order.DocumentsAdded{At: o.now(), Documents: []string{docID.String()}}, originOperator, applyOpts{
+		evidence: map[string]any{"document_id": docID.String(), "type": doc.Type, "content_type": doc.ContentType, "size_bytes": len(doc.Content)},
+		inTx: func(ctx context.Context, tx pgx.Tx, _ order.Decision) error {
+			return o.requests.InsertDocument(ctx, tx, store.Document{
+				ID: docID.String(), RequestID: id, DocumentType: doc.Type, ContentType: doc.ContentType,
+				FileName: doc.FileName, Content: doc.Content,
+			})
+		},
+	})
+	if err != nil {
+		return order.PortRequest{}, "", err
+	}
+	return dec.Request, docID.String(), nil
+}

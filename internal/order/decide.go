@@ -128,6 +128,8 @@ func (d *decider) dispatch() error {
 		d.activationRefused(ev)
 	case NoteReceived:
 		d.noteReceived(ev)
+	case DocumentsAdded:
+		return d.documentsAdded(ev)
 	case Notified:
 		d.notified(ev)
 	case CheckDue:

@@ -26,6 +26,7 @@ const (
 	KindActivationDue       EventKind = "activation_due"
 	KindActivationRefused   EventKind = "activation_refused"
 	KindNoteReceived        EventKind = "note_received"
+	KindDocumentsAdded      EventKind = "documents_added"
 	KindNotified            EventKind = "notified"
 	KindCheckDue            EventKind = "check_due"
 )
@@ -38,7 +39,7 @@ var EventKinds = []EventKind{
 	KindDocumentsUploaded, KindDocumentsRejected, KindSuppRejected,
 	KindCorrected, KindCancelRequested, KindCancelRefused,
 	KindActivationRequested, KindActivationDue, KindActivationRefused,
-	KindNoteReceived, KindNotified, KindCheckDue,
+	KindNoteReceived, KindNotified, KindCheckDue, KindDocumentsAdded,
 }
 
 // Event is something that happened to a port request: an operator command, a result of a call
@@ -219,6 +220,13 @@ type ActivationRefused struct {
 	Errors    []BandwidthError
 }
 
+// DocumentsAdded is a customer document (LOA, invoice, CSR copy) stored for the request: it goes
+// to every live port-in, and resolves a port order waiting for documents.
+type DocumentsAdded struct {
+	At        time.Time
+	Documents []string
+}
+
 // NoteReceived is a note Bandwidth added to a port-in (notification with <Note>).
 type NoteReceived struct {
 	At        time.Time
@@ -268,6 +276,7 @@ func (e ActivationRequested) Kind() EventKind { return KindActivationRequested }
 func (e ActivationDue) Kind() EventKind       { return KindActivationDue }
 func (e ActivationRefused) Kind() EventKind   { return KindActivationRefused }
 func (e NoteReceived) Kind() EventKind        { return KindNoteReceived }
+func (e DocumentsAdded) Kind() EventKind      { return KindDocumentsAdded }
 func (e Notified) Kind() EventKind            { return KindNotified }
 func (e CheckDue) Kind() EventKind            { return KindCheckDue }
 
@@ -290,6 +299,7 @@ func (e ActivationRequested) Time() time.Time { return e.At }
 func (e ActivationDue) Time() time.Time       { return e.At }
 func (e ActivationRefused) Time() time.Time   { return e.At }
 func (e NoteReceived) Time() time.Time        { return e.At }
+func (e DocumentsAdded) Time() time.Time      { return e.At }
 func (e Notified) Time() time.Time            { return e.At }
 func (e CheckDue) Time() time.Time            { return e.At }
 
@@ -312,6 +322,7 @@ func (ActivationRequested) sealed() {}
 func (ActivationDue) sealed()       {}
 func (ActivationRefused) sealed()   {}
 func (NoteReceived) sealed()        {}
+func (DocumentsAdded) sealed()      {}
 func (Notified) sealed()            {}
 func (CheckDue) sealed()            {}
 

@@ -432,3 +432,37 @@ func (d *decider) activationRefused(ev ActivationRefused) {
 		d.emit(FetchPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
 	}
 }
+
+// documentsAdded keeps a new customer document and sends it to every live port-in. While a port
+// order waits for documents, the document resolves that action exactly as a correction would.
+func (d *decider) documentsAdded(ev DocumentsAdded) error {
+	if d.r.Status.Terminal() {
+		return rejected(RejectAlreadyFinished, "The request is %s; documents can no longer be sent to Bandwidth.", d.r.Status)
+	}
+	if d.r.Status == StatusActionRequired {
+		for _, o := range d.r.Orders {
+			if o.Status == OrderActionRequired && o.Action != nil && slices.Contains(o.Action.Fields, FieldDocuments) {
+				return d.corrected(Corrected{At: ev.At, Documents: ev.Documents})
+			}
+		}
+	}
+	var added []string
+	for _, id := range ev.Documents {
+		if !slices.Contains(d.r.Documents, id) {
+			d.r.Documents = append(d.r.Documents, id)
+			added = append(added, id)
+		}
+	}
+	if len(added) == 0 {
+		d.ignore("documents already added")
+		return nil
+	}
+	for i := range d.r.Orders {
+		if o := &d.r.Orders[i]; !o.Status.Terminal() {
+			d.uploadPendingDocuments(o)
+		}
+	}
+	d.timeline = append(d.timeline, Entry{At: d.now, From: string(d.r.Status), To: string(d.r.Status), Cause: KindDocumentsAdded,
+		Detail: fmt.Sprintf("%d document(s) added", len(added))})
+	return nil
+}

@@ -1062,3 +1062,33 @@ func TestResidentialNameRemediation(t *testing.T) {
 		t.Fatal("the CSR address was already used; the SUPP must not resend it")
 	}
 }
+
+func TestDocumentsAddedGoToLivePortIns(t *testing.T) {
+	f := newFlow(t, testIntake())
+	f.apply(Accepted{At: t0})
+	f.apply(portability(t0.Add(time.Minute), frontier, PortTypeAutomated, "9195551001", "9195551002"))
+	// Before any port-in exists the document is kept and nothing is uploaded yet.
+	d := f.apply(DocumentsAdded{At: t0.Add(90 * time.Second), Documents: []string{"loa-1"}})
+	noEffects(t, d)
+	if !slices.Contains(f.r.Documents, "loa-1") {
+		t.Fatalf("document not kept: %v", f.r.Documents)
+	}
+	f.apply(CsrCreated{At: t0.Add(2 * time.Minute), PortOrder: orderID(1), CsrOrderID: "csr-1"})
+	f.apply(csrComplete(t0.Add(5*time.Minute), orderID(1), "csr-1"))
+	d = f.apply(PortInCreated{At: t0.Add(6 * time.Minute), PortOrder: orderID(1), BandwidthOrderID: "bw-1", ProcessingStatus: ProcessingSubmitted, LastModified: t0.Add(6 * time.Minute)})
+	if up := onlyEffect[UploadDocuments](t, d); !slices.Equal(up.DocumentIDs, []string{"loa-1"}) {
+		t.Fatalf("the document added earlier was not uploaded with the new port-in: %+v", up)
+	}
+	// A document added while submitted goes straight to the port-in.
+	d = f.apply(DocumentsAdded{At: t0.Add(7 * time.Minute), Documents: []string{"invoice-2"}})
+	if up := onlyEffect[UploadDocuments](t, d); up.BandwidthOrderID != "bw-1" || !slices.Contains(up.DocumentIDs, "invoice-2") {
+		t.Fatalf("UploadDocuments %+v", up)
+	}
+	if d := f.apply(DocumentsAdded{At: t0.Add(8 * time.Minute), Documents: []string{"invoice-2"}}); d.Ignored == "" {
+		t.Fatal("adding the same document twice must be a no-op")
+	}
+	f.apply(PortInObserved{At: t0.Add(9 * time.Minute), PortOrder: orderID(1), BandwidthOrderID: "bw-1", ProcessingStatus: ProcessingComplete,
+		LastModified: t0.Add(9 * time.Minute), CompletedNumbers: []string{"9195551001", "9195551002"}})
+	f.wantStatus(StatusCompleted)
+	f.refuse(DocumentsAdded{At: t0.Add(10 * time.Minute), Documents: []string{"late"}}, RejectAlreadyFinished)
+}

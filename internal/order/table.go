@@ -190,6 +190,13 @@ var rules = []Rule{
 		Note: "records Bandwidth's refusal as a clear error; the operator may try again"},
 	{From: Statuses, On: KindNoteReceived, Stay: true,
 		Note: "records the note and re-reads the order"},
+	{From: []Status{StatusActionRequired}, On: KindDocumentsAdded,
+		To: []Status{StatusSubmitted, StatusFoc}, OrStay: true, MayRefuse: true,
+		Note: "kept and uploaded; resolves a port order waiting for documents, as a correction would"},
+	{From: except(Statuses, join(terminals, []Status{StatusActionRequired})...), On: KindDocumentsAdded, Stay: true,
+		Note: "kept and uploaded to every live port-in"},
+	{From: terminals, On: KindDocumentsAdded, Refused: true,
+		Note: "the request is finished"},
 	{From: Statuses, On: KindNotified, Stay: true,
 		Note: "a notification is only a hint: re-read the order"},
 

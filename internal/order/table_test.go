@@ -404,6 +404,8 @@ func sampleEvents(r PortRequest, kind EventKind) []Event {
 			Corrected{At: now, FocWish: &wish},
 			Corrected{At: now, Documents: []string{"loa-7"}},
 			Corrected{At: now, ServiceAddressParts: &AddressParts{City: "Cary"}})
+	case KindDocumentsAdded:
+		out = append(out, DocumentsAdded{At: now, Documents: []string{"loa-7"}}, DocumentsAdded{At: now, Documents: []string{"loa-1"}})
 	case KindCancelRequested:
 		out = append(out, CancelRequested{At: now}, CancelRequested{At: time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)})
 	case KindActivationRequested:
