@@ -78,10 +78,15 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 	if err != nil {
 		return nil, fmt.Errorf("Bandwidth client: %w", err)
 	}
+	timeScale := 1.0
+	if cfg.Sandbox {
+		timeScale = float64(cfg.SandboxStep) / float64(time.Minute)
+	}
 	orch, err := orchestrator.New(orchestrator.Options{
 		DB: db, Box: box, Bandwidth: bw, Logger: log, Registry: registry,
 		SiteID: cfg.Bandwidth.SiteID, PeerID: cfg.Bandwidth.PeerID,
 		CsrFailurePolicy: order.CsrFailurePolicy(cfg.CsrFailurePolicy),
+		TimeScale:        timeScale,
 	})
 	if err != nil {
 		return nil, err

@@ -57,6 +57,7 @@ func (o *Orchestrator) applyWith(ctx context.Context, requestID string, ev order
 		if err != nil {
 			return err
 		}
+		o.scaleSchedule(&dec, ev.Time())
 		if !dec.Changed {
 			if !dec.Request.NextCheckAt.Equal(before.NextCheckAt) {
 				if err := o.requests.SaveSchedule(ctx, tx, requestID, dec.Request.NextCheckAt); err != nil {
@@ -105,6 +106,16 @@ func (o *Orchestrator) applyWith(ctx context.Context, requestID string, ev order
 	return dec, nil
 }
 
+// scaleSchedule compresses the reconcile delay Decide chose (see Options.TimeScale). Ignored
+// decisions keep the stored schedule untouched.
+func (o *Orchestrator) scaleSchedule(dec *order.Decision, at time.Time) {
+	if o.opts.TimeScale == 1 || dec.Ignored != "" || dec.Request.NextCheckAt.IsZero() {
+		return
+	}
+	delay := dec.Request.NextCheckAt.Sub(at)
+	dec.Request.NextCheckAt = at.Add(time.Duration(float64(delay) * o.opts.TimeScale))
+}
+
 func runInTx(ctx context.Context, tx pgx.Tx, opts applyOpts, dec order.Decision) error {
 	if opts.inTx == nil {
 		return nil
@@ -126,6 +137,12 @@ func effectOrigin(ev order.Event, org origin) origin {
 func (o *Orchestrator) missedCallbacks(ctx context.Context, tx pgx.Tx, before, after order.PortRequest, ev order.Event) ([]order.Entry, error) {
 	type change struct{ portOrder, orderType, orderID, status string }
 	var changes []change
+	// A callback for a change that has just happened may still be on its way: only a change older
+	// than the grace is one Bandwidth's callback should already have announced.
+	grace := max(500*time.Millisecond, time.Duration(float64(10*time.Second)*o.opts.TimeScale))
+	settled := func(lastModified time.Time) bool {
+		return !lastModified.IsZero() && ev.Time().Sub(lastModified) > grace
+	}
 	old := map[string]order.PortOrder{}
 	for _, po := range before.Orders {
 		old[po.ID] = po
@@ -133,13 +150,13 @@ func (o *Orchestrator) missedCallbacks(ctx context.Context, tx pgx.Tx, before, a
 	switch ev.(type) {
 	case order.PortInObserved:
 		for _, po := range after.Orders {
-			if po.BandwidthOrderID != "" && po.ProcessingStatus != old[po.ID].ProcessingStatus && old[po.ID].ProcessingStatus != "" {
+			if po.BandwidthOrderID != "" && po.ProcessingStatus != old[po.ID].ProcessingStatus && old[po.ID].ProcessingStatus != "" && settled(po.LastModified) {
 				changes = append(changes, change{po.ID, "portins", po.BandwidthOrderID, po.ProcessingStatus})
 			}
 		}
 	case order.CsrObserved:
 		for _, po := range after.Orders {
-			if po.Csr.OrderID != "" && po.Csr.Status != old[po.ID].Csr.Status && isNotifiedCsrStatus(po.Csr.Status) {
+			if po.Csr.OrderID != "" && po.Csr.Status != old[po.ID].Csr.Status && isNotifiedCsrStatus(po.Csr.Status) && settled(po.Csr.LastModified) {
 				changes = append(changes, change{po.ID, "csrs", po.Csr.OrderID, po.Csr.Status})
 			}
 		}

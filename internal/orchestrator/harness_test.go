@@ -26,7 +26,12 @@ type env struct {
 	orch    *orchestrator.Orchestrator
 	sandbox *sandbox.Sandbox
 	db      *store.DB
+	reg     *prometheus.Registry
 }
+
+// step is the sandbox's lifecycle step in these tests; portflow's own waiting is compressed to
+// match (TimeScale), as in sandbox mode.
+const step = 25 * time.Millisecond
 
 func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	t.Helper()
@@ -37,7 +42,7 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	}
 	t.Cleanup(db.Close)
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
-	sb, err := sandbox.New(sandbox.Options{Step: 25 * time.Millisecond, ActivationWaitSteps: 400, Faults: faults, Seed: 7})
+	sb, err := sandbox.New(sandbox.Options{Step: step, ActivationWaitSteps: 400, Faults: faults, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +65,7 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	}
 	orch, err := orchestrator.New(orchestrator.Options{
 		DB: db, Box: box, Bandwidth: bw, Logger: log, Registry: reg, SiteID: "1001", PeerID: "2001",
-		ReconcileInterval: 200 * time.Millisecond,
+		TimeScale: float64(step) / float64(time.Minute),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +89,7 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	if err := orch.EnsureSubscriptions(ctx, orchestrator.CallbackSubscription{URL: cbServer.URL, Username: "bw", Password: "callback-password"}); err != nil {
 		t.Fatal(err)
 	}
-	return &env{orch: orch, sandbox: sb, db: db}
+	return &env{orch: orch, sandbox: sb, db: db, reg: reg}
 }
 
 // customer builds a request for numbers as the customer would type it, with the carrier's true
@@ -126,4 +131,24 @@ func (e *env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(
 func (e *env) waitStatus(t *testing.T, id string, want order.Status, timeout time.Duration) order.PortRequest {
 	t.Helper()
 	return e.waitFor(t, id, timeout, func(r order.PortRequest) bool { return r.Status == want })
+}
+
+// metricSum adds up every series of a registered counter.
+func metricSum(t *testing.T, e *env, name string) float64 {
+	t.Helper()
+	families, err := e.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			var sum float64
+			for _, m := range f.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+			return sum
+		}
+	}
+	t.Fatalf("metric %s not registered", name)
+	return 0
 }

@@ -44,12 +44,17 @@ type Options struct {
 	CsrTimeout time.Duration
 
 	// ReconcileInterval is how often the reconciler looks for requests whose check is due.
-	// Default 5 s; the per-request cadence itself comes from order.NextCheck.
+	// Default 5 s (scaled by TimeScale, at least 250 ms); the per-request cadence itself comes
+	// from order.NextCheck.
 	ReconcileInterval time.Duration
 	// Workers is how many jobs one replica runs at once (default 32).
 	Workers int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// TimeScale compresses portflow's own waiting (the reconcile cadence and the CSR timeout) for
+	// a Bandwidth whose processing is compressed too: the sandbox. 1 (the default) is real time;
+	// sandbox mode uses step/1 min, so the two-minute "check soon" takes two sandbox steps.
+	TimeScale float64
 }
 
 // Orchestrator is the porting engine of one replica. Several replicas share the work through
@@ -70,8 +75,11 @@ func New(opts Options) (*Orchestrator, error) {
 	if opts.DB == nil || opts.Box == nil || opts.Bandwidth == nil || opts.Logger == nil || opts.Registry == nil {
 		return nil, errors.New("orchestrator: DB, Box, Bandwidth, Logger and Registry are required")
 	}
+	if opts.TimeScale <= 0 {
+		opts.TimeScale = 1
+	}
 	if opts.ReconcileInterval == 0 {
-		opts.ReconcileInterval = 5 * time.Second
+		opts.ReconcileInterval = max(250*time.Millisecond, time.Duration(float64(5*time.Second)*opts.TimeScale))
 	}
 	if opts.Workers == 0 {
 		opts.Workers = 32
@@ -83,7 +91,7 @@ func New(opts Options) (*Orchestrator, error) {
 		opts.CsrFailurePolicy = order.CsrProceed
 	}
 	if opts.CsrTimeout == 0 {
-		opts.CsrTimeout = order.DefaultCsrTimeout
+		opts.CsrTimeout = time.Duration(float64(order.DefaultCsrTimeout) * opts.TimeScale)
 	}
 	o := &Orchestrator{
 		opts:     opts,
