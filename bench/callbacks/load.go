@@ -15,9 +15,9 @@ import (
 
 // httpResult is one system at one connection count.
 type httpResult struct {
-	requests int           // completed inside the measured slices
+	requests int           // completed inside the measured windows
 	errors   int           // non-200 answers and transport errors, warm-up included
-	elapsed  time.Duration // total length of the measured slices
+	elapsed  time.Duration // total length of the measured windows
 	p50, p99 time.Duration
 	firstErr string
 }
@@ -108,12 +108,15 @@ func (e *env) newLoad(t *target, conns int) *load {
 
 func (l *load) close() { l.transport.CloseIdleConnections() }
 
-// run keeps every connection busy for d. When measured, the requests completed within d count
-// for throughput and latency; requests still in flight at the end complete uncounted (but an
-// error or a 200 from them still counts for the error total and the inbox check).
+// run keeps every connection busy for d. When measured, the requests completing inside the
+// window count for throughput and latency. The window opens a moment after the start (all
+// connections fire at once at first; the system needs about one request latency to reach its
+// steady state) and closes at d: requests still in flight then complete uncounted, though an
+// error or a 200 from them still counts for the error total and the inbox check.
 func (l *load) run(ctx context.Context, d time.Duration, measured bool) error {
 	start := time.Now()
 	end := start.Add(d)
+	opens := start.Add(min(d/4, 250*time.Millisecond))
 	type workerResult struct {
 		latencies []time.Duration
 		errors    int
@@ -155,7 +158,7 @@ func (l *load) run(ctx context.Context, d time.Duration, measured bool) error {
 				case ctx.Err() == nil:
 					res.errors++
 				}
-				if measured && ok && done.Before(end) {
+				if measured && ok && !done.Before(opens) && done.Before(end) {
 					res.latencies = append(res.latencies, done.Sub(begin))
 				}
 			}
@@ -175,7 +178,7 @@ func (l *load) run(ctx context.Context, d time.Duration, measured bool) error {
 		}
 	}
 	if measured {
-		l.measured += d
+		l.measured += end.Sub(opens)
 	}
 	return nil
 }

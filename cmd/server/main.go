@@ -2,6 +2,7 @@
 //
 //	portflow [serve]                       run the service (default)
 //	portflow migrate up|down|status|redo   manage the database schema
+//	portflow sandbox                       run the Bandwidth sandbox alone (SANDBOX_* settings)
 //	portflow healthcheck                   exit 0 when the local server is ready (container HEALTHCHECK)
 //	portflow version                       print the version
 //
@@ -43,7 +44,7 @@ func main() {
 	}
 }
 
-const usage = `usage: portflow [serve] | migrate up|down|status|redo | healthcheck | version`
+const usage = `usage: portflow [serve] | migrate up|down|status|redo | sandbox | healthcheck | version`
 
 // run executes one portflow command. ctx ending means "shut down gracefully".
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -59,6 +60,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return serve(ctx, getenv, stdout)
 	case "migrate":
 		return migrate(ctx, args, getenv, stdout)
+	case "sandbox":
+		return runSandbox(ctx, args, getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "version", "--version", "-v":

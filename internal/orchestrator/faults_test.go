@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/portflow/portflow/internal/bandwidth/sandbox"
-	"github.com/portflow/portflow/internal/order"
 	"github.com/portflow/portflow/internal/orchestrator"
+	"github.com/portflow/portflow/internal/order"
 )
 
 // mixedRequests builds n requests whose outcomes differ: completed (CSR found, CSR failed but

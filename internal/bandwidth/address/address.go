@@ -50,7 +50,8 @@ const (
 // Normalize returns the address in USPS Publication 28 form: upper case, punctuation and
 // extra spaces removed, accents folded; street suffixes abbreviated per Appendix C1
 // (AVENUE/AV/AVEN → AVE), directionals abbreviated (NORTHEAST → NE), unit designators
-// abbreviated per Appendix C2 (SUITE → STE, APARTMENT → APT, "2ND FLOOR" → FL 2, "#5" → # 5),
+// abbreviated per Appendix C2 (SUITE → STE, APARTMENT → APT, "2ND FLOOR" → FL 2, "#5" → # 5;
+// a floor without a number stays FLOOR, as a lone FL would read as Florida),
 // ordinal street names in digits (FIRST → 1ST), state names as codes (North Carolina → NC), a
 // ZIP+4 split into Zip and PlusFour, and a 4-digit ZIP that lost its leading zero restored.
 //
@@ -91,7 +92,8 @@ func (a Address) Normalize() Address {
 }
 
 // String returns the address as one normalized line, for logs and user interfaces:
-// "1234 N MAIN ST STE 5, DURHAM, NC 27707-1234". Parse reads it back to an Equal address.
+// "1234 N MAIN ST STE 5, DURHAM, NC 27707-1234". For any address Parse returned, Parse reads
+// the line back to an Equal address.
 func (a Address) String() string {
 	n := a.Normalize()
 	streetLine := n.streetLine()
@@ -119,13 +121,13 @@ func (a Address) String() string {
 }
 
 // streetLine renders house number through post-directional of a normalized address.
-func (n Address) streetLine() string {
-	house := joinNonEmpty(n.HouseNumber, n.HouseSuffix)
-	if allDigits(n.HouseNumber) && isSingleLetter(n.HouseSuffix) {
+func (a Address) streetLine() string {
+	house := joinNonEmpty(a.HouseNumber, a.HouseSuffix)
+	if allDigits(a.HouseNumber) && isSingleLetter(a.HouseSuffix) {
 		// "12B", not "12 B": a lone letter after the number could be read as the street "B ST".
-		house = n.HouseNumber + n.HouseSuffix
+		house = a.HouseNumber + a.HouseSuffix
 	}
-	return joinNonEmpty(n.HousePrefix, house, n.PreDirectional, n.StreetName, n.StreetSuffix, n.PostDirectional)
+	return joinNonEmpty(a.HousePrefix, house, a.PreDirectional, a.StreetName, a.StreetSuffix, a.PostDirectional)
 }
 
 // readsBackAs reports whether parsing line as a street line gives n's street and unit.

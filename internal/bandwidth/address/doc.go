@@ -35,19 +35,37 @@
 // the street AVENUE, "100 PARK AVE" the street PARK, and "12 E ST" the street E. A single letter
 // after the house number is the house suffix when a real street name follows ("12 B ELM ST"),
 // and the street name otherwise ("12 B ST"). Numbered roads keep their number in the name
-// ("HIGHWAY 50", "COUNTY RD 12"). Units start at '#', at a C2 designator followed by an id, or
-// at any designator after a complete street ("MAIN ST REAR").
+// ("HIGHWAY 50", "COUNTY RD 12"). Units start at '#', at a C2 designator followed by an id (a
+// word with a digit, or one letter other than N, S, E and W, which are directionals), or at any
+// designator after a complete street ("MAIN ST REAR"); the first word of the name never starts
+// a unit ("100 FRONT ST", "100 PIER 39").
 //
-// Without commas, the street is taken to end at the first clear thoroughfare word (ST, AVE,
-// RD, DR, LN, …) that is not the first word of the name; a following ST is read as SAINT
-// opening the city ("MAIN ST ST LOUIS MO"). Commas always win over these heuristics, and String
-// always writes them.
+// Without commas, the city is split off only when a state or ZIP ends the line; the street is
+// taken to end at the first clear thoroughfare word (ST, AVE, RD, DR, LN, …) that is not the
+// first word of the name, and a following ST is read as SAINT opening the city ("MAIN ST ST
+// LOUIS MO"). NE right after that suffix is the post-directional, not Nebraska, and without a
+// ZIP a final CT, KY, MT, PR, FL or NE is read as part of the street ("1 ELM ST CT" is Elm
+// Street Court). A five-digit number ending the line is the ZIP even after a unit word
+// ("… APT 27707"), but not after '#'. Commas always win over these heuristics, and String always
+// writes them; a comma-separated line whose last part is a unit but whose unit part does not
+// start like one ("100 MAIN ST, BACK HOUSE, APT 5") is refused with ErrUnitOrCity, since its
+// unit could not be told from a city when read back.
+//
+// String writes every address so that Parse reads it back to the same address (FuzzParse
+// checks this). That is why a floor without a number stays FLOOR (a lone FL is Florida) and a
+// '#' before a five-digit unit number is kept.
 //
 // # Comparison
 //
-// Compare treats as equal what differs only in spelling: see its documentation. A PO box is
-// not a service address: Parse rejects it with ErrPOBox, and rural route and highway contract
-// boxes with ErrRuralRoute.
+// Compare treats as equal what differs only in spelling: see its documentation.
+//
+// # Not service addresses
+//
+// A PO box says nothing about where the phone service is: Parse refuses a line with PO BOX,
+// P O BOX, POST OFFICE BOX, POBOX, PO DRAWER, or POB, BOX or PO followed by a number anywhere
+// in it (ErrPOBox; "BOX ELDER RD" is a street), and a street line that is a rural route or
+// highway contract box (RR 2, RFD 1, HC 1, RURAL ROUTE, STAR ROUTE, HIGHWAY CONTRACT) with
+// ErrRuralRoute.
 //
 // # Non-goals
 //

@@ -101,6 +101,8 @@ func TestNormalizeUnits(t *testing.T) {
 		"Slip 4": "SLIP 4", "Stop 8": "STOP 8", "Key 12": "KEY 12", "Basement": "BSMT", "Front": "FRNT",
 		"Lobby": "LBBY", "Lower": "LOWR", "Upper": "UPPR", "Office": "OFC", "Penthouse": "PH",
 		"Rear": "REAR", "Side": "SIDE", "Back House": "BACK HOUSE",
+		// Kept so the line reads back the same: a lone FL is Florida, "APT 27707" ends in a ZIP.
+		"Floor": "FLOOR", "Apt # 27707": "APT # 27707", "Unit ##7": "UNIT 7",
 	}
 	for typed, want := range cases {
 		if got := (A{AddressLine2: typed}).Normalize().AddressLine2; got != want {

@@ -318,15 +318,10 @@ func startsUnit(g []string) bool {
 	if g[0] == poundSign || isOrdinalFloor(g, 0) {
 		return true
 	}
-	d, ok := unitDesignators[g[0]]
-	if !ok {
+	if !isDesignator(g[0]) {
 		return false
 	}
-	if len(g) == 1 {
-		// A lone "FLOOR" would be written FL, which reads back as Florida.
-		return states[d.abbr] == ""
-	}
-	return g[1] == poundSign || isID(g[1])
+	return len(g) == 1 || g[1] == poundSign || isID(g[1])
 }
 
 // cutCountry drops a trailing country ("USA") that follows a ZIP or a state.

@@ -129,6 +129,14 @@ var parseCases = []struct {
 		A{HouseNumber: "123", StreetName: "ST MARYS", StreetSuffix: "RD", City: "HILLSBOROUGH", State: "NC", Zip: "27278"}},
 	{"extension suffix", "55 Main St Ext",
 		A{HouseNumber: "55", StreetName: "MAIN ST", StreetSuffix: "EXT"}},
+	{"final CT without ZIP is a street suffix", "1 Elm St Ct",
+		A{HouseNumber: "1", StreetName: "ELM ST", StreetSuffix: "CT"}},
+	{"final CT before a ZIP is Connecticut", "1 Main St Hartford CT 06103",
+		A{HouseNumber: "1", StreetName: "MAIN", StreetSuffix: "ST", City: "HARTFORD", State: "CT", Zip: "06103"}},
+	{"five digits after a unit word ending the line are the ZIP", "100 Main St Apt 27707",
+		A{HouseNumber: "100", StreetName: "MAIN", StreetSuffix: "ST", AddressLine2: "APT", Zip: "27707"}},
+	{"five digits after # are the unit", "100 Main St # 27707",
+		A{HouseNumber: "100", StreetName: "MAIN", StreetSuffix: "ST", AddressLine2: "# 27707"}},
 	{"extra spaces and lower case", "  1234   main    st   ,   durham ,  nc   27707 ",
 		A{HouseNumber: "1234", StreetName: "MAIN", StreetSuffix: "ST", City: "DURHAM", State: "NC", Zip: "27707"}},
 }
@@ -194,6 +202,8 @@ var parseErrorCases = []struct {
 	{"highway contract", "HC 1 Box 5, Mora NM", address.ErrRuralRoute, `a rural route or highway contract box is not a service address`},
 	{"grid house number", "N123W456 Main St, Menomonee Falls, WI", address.ErrHouseNumber, `unsupported house number "N123W456"`},
 	{"house number with letters", "12ABC Main St", address.ErrHouseNumber, `unsupported house number "12ABC"`},
+	{"unit line that does not start like a unit, and no city", "100 Main St, Back House, Apt 5", address.ErrUnitOrCity,
+		`cannot tell the unit from the city in "100 Main St, Back House, Apt 5"`},
 	{"too long", "1 " + strings.Repeat("MAIN ", 250), address.ErrTooLong, "address too long: 1252 bytes, at most 1000"},
 }
 
