@@ -248,11 +248,9 @@ func belongsToStreet(t, rest []string, hasZip bool) bool {
 	if !hasZip && (isSuffixWord(last) || isDesignator(last) || directionals[last] != "") {
 		return true
 	}
-	if last != "NE" || !isSuffixWord(rest[len(rest)-1]) {
-		return false
-	}
-	end, found := streetEnd(rest[1:])
-	return found && 1+end == len(rest)
+	// With a ZIP, NE is the post-directional when the word before it is the suffix that ends
+	// the street.
+	return last == "NE" && 1+streetSuffixAt(rest[1:]) == len(rest)-1
 }
 
 // parseGroups parses a line with commas: street line, optional unit line(s), city, state, ZIP.
@@ -396,6 +394,26 @@ func cutState(t []string) (code string, rest []string, ok bool) {
 // street (with post-directional and units) ends and the city begins. found is false when no
 // street suffix, numbered highway or unit marks the end.
 func streetEnd(t []string) (end int, found bool) {
+	if k := streetSuffixAt(t); k >= 0 {
+		j := k + 1
+		// Only an abbreviated directional is taken as post-directional here: a spelled one more
+		// often starts the city ("MAIN ST NORTH LITTLE ROCK").
+		if j < len(t) && directionals[t[j]] == t[j] {
+			j++
+		}
+		return consumeUnits(t, j), true
+	}
+	for u := 1; u < len(t); u++ {
+		if startsUnitAt(t, u) {
+			return consumeUnits(t, u), true
+		}
+	}
+	return len(t), false
+}
+
+// streetSuffixAt returns the index of the word that ends the street name in a line without
+// commas (its suffix, or the number of a numbered road), or -1.
+func streetSuffixAt(t []string) int {
 	k := -1
 	for i := 1; i < len(t); i++ {
 		if !isStrongSuffix(t[i]) && !isNumberedRoad(t, i) {
@@ -417,24 +435,10 @@ func streetEnd(t []string) (end int, found bool) {
 			}
 		}
 	}
-	if k >= 0 {
-		if isHighwayWord(t[k]) && k+1 < len(t) && isRoadNumber(t[k+1]) {
-			k++ // "COUNTY RD 12"
-		}
-		j := k + 1
-		// Only an abbreviated directional is taken as post-directional here: a spelled one more
-		// often starts the city ("MAIN ST NORTH LITTLE ROCK").
-		if j < len(t) && directionals[t[j]] == t[j] {
-			j++
-		}
-		return consumeUnits(t, j), true
+	if k >= 0 && isHighwayWord(t[k]) && k+1 < len(t) && isRoadNumber(t[k+1]) {
+		k++ // "COUNTY RD 12"
 	}
-	for u := 1; u < len(t); u++ {
-		if startsUnitAt(t, u) {
-			return consumeUnits(t, u), true
-		}
-	}
-	return len(t), false
+	return k
 }
 
 // startsUnitAt reports whether a unit with an id (or a '#') starts at t[u].

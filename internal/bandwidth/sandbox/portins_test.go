@@ -187,7 +187,9 @@ func TestAddressSpelledDifferentlyStillMatches(t *testing.T) {
 }
 
 func TestTriggeredActivation(t *testing.T) {
-	h := newHarness(t)
+	// The triggered order must outwait another order's whole lifecycle, however loaded the
+	// machine: give its scheduled activation far more steps than that lifecycle takes.
+	h := newHarness(t, func(o *Options) { o.ActivationWaitSteps = 200 })
 	tn := NumberFor(Scenario{Carrier: CarrierWireline}, 200)
 	spec := specFor(tn)
 	spec.Triggered, spec.RequestedFocDate = true, "2026-03-12T14:00:00-04:00"
