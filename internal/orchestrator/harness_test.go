@@ -49,6 +49,12 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	bwServer := httptest.NewServer(sb.Handler())
 	t.Cleanup(bwServer.Close)
 	t.Cleanup(sb.Close)
+	// Every flow must keep to Bandwidth's protocol: the sandbox records each breach.
+	t.Cleanup(func() {
+		if v := sb.Violations(); len(v) > 0 {
+			t.Errorf("%d protocol violation(s) recorded by the sandbox, first: %+v", len(v), v[0])
+		}
+	})
 	reg := prometheus.NewRegistry()
 	bw, err := bandwidth.New(bandwidth.Config{
 		BaseURL: bwServer.URL + "/api", TokenURL: bwServer.URL + "/api/v1/oauth2/token", AccountID: "9900000",
