@@ -173,3 +173,24 @@ func TestDocumentUploadedToPortIn(t *testing.T) {
 		t.Errorf("document %s not uploaded: %v", docID, done.Orders[0].DocumentsUploaded)
 	}
 }
+
+// TestMissingLoaRejectionRecoversWithTheDocument: a carrier that insists on the LOA rejects the
+// port-in (7424); the document supplied afterwards is uploaded and the order resubmitted.
+func TestMissingLoaRejectionRecoversWithTheDocument(t *testing.T) {
+	e := newEnv(t, sandbox.Faults{})
+	tn := sandbox.NumberFor(sandbox.Scenario{Carrier: sandbox.CarrierWirelineStrict, CSR: sandbox.CSRComplete}, 9)
+	r, _, err := e.orch.Create(context.Background(), customer([]string{tn}, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := e.waitStatus(t, r.ID, order.StatusActionRequired, 20*time.Second)
+	if held.Action == nil || !slices.Contains(held.Action.Fields, order.FieldDocuments) {
+		t.Fatalf("action %+v, want one asking for documents", held.Action)
+	}
+	if _, _, err := e.orch.AddDocument(context.Background(), r.ID, orchestrator.NewDocument{
+		Type: "LOA", ContentType: "application/pdf", FileName: "loa.pdf", Content: []byte("%PDF-1.4 signed letter of authorization"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitStatus(t, r.ID, order.StatusCompleted, 20*time.Second)
+}

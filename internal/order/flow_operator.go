@@ -183,7 +183,11 @@ func (d *decider) resume(o *PortOrder, ev Corrected, supplied map[string]bool, p
 		d.uploadPendingDocuments(o)
 		d.emit(FetchPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
 	case ResumeSupp:
-		includeFoc := supplied[FieldRequestedFocDate] || slices.Contains(classesOf(a.Errors), ClassFocDate)
+		// A port-in rejected for a missing LOA (7424) stays in EXCEPTION until it is resubmitted:
+		// with the document, send a SUPP carrying a fresh FOC date (the old one has usually
+		// passed its lead time by then), so the carrier looks at the order again.
+		documentsResubmit := len(ev.Documents) > 0 && slices.Contains(classesOf(a.Errors), ClassDocuments)
+		includeFoc := supplied[FieldRequestedFocDate] || documentsResubmit || slices.Contains(classesOf(a.Errors), ClassFocDate)
 		plan := d.buildSupp(o, includeFoc, pinChanged)
 		switch {
 		case !plan.Empty():
