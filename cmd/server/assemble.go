@@ -60,6 +60,9 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 			AccountID: cfg.Bandwidth.AccountID, ClientID: cfg.Bandwidth.ClientID, ClientSecret: cfg.Bandwidth.ClientSecret,
 			Username: cfg.Bandwidth.Username, Password: cfg.Bandwidth.Password,
 			Step: cfg.SandboxStep, BaseURL: local + sandboxPrefix,
+			// A fresh seed per start: the sandbox's order ids come from it, and a database kept
+			// from an earlier run already holds the ids a fixed seed would hand out again.
+			Seed: uint64(time.Now().UnixNano()),
 			Logf: log.Named("sandbox").Sugar().Debugf,
 		})
 		if err != nil {

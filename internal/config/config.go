@@ -5,6 +5,7 @@ package config
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -183,10 +184,11 @@ func (c *Config) fillSandboxDefaults() {
 		gen("BANDWIDTH_CLIENT_SECRET", &c.Bandwidth.ClientSecret, randomToken(18))
 	}
 	if c.EncryptionKey == nil {
-		c.EncryptionKey = make([]byte, 32)
-		if _, err := rand.Read(c.EncryptionKey); err != nil {
-			panic(fmt.Sprintf("crypto/rand failed: %v", err))
-		}
+		// A fixed, publicly known development key, so that a sandbox database keeps working from
+		// one start to the next (a random key would make every earlier request unreadable). It
+		// protects nothing: sandbox data is simulated. Production requires a real key.
+		sum := sha256.Sum256([]byte("portflow sandbox development key — not a secret"))
+		c.EncryptionKey = sum[:]
 		c.Generated = append(c.Generated, "PORTFLOW_ENCRYPTION_KEY")
 	}
 }

@@ -105,3 +105,17 @@ func TestLoadDatabaseURL(t *testing.T) {
 		t.Error("want an error for a non-postgres URL")
 	}
 }
+
+func TestSandboxEncryptionKeyIsStableAcrossStarts(t *testing.T) {
+	a, err := Load(env(map[string]string{"PORTFLOW_SANDBOX": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(env(map[string]string{"PORTFLOW_SANDBOX": "true"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a.EncryptionKey) != string(b.EncryptionKey) || len(a.EncryptionKey) != 32 {
+		t.Error("sandbox mode must derive the same key on every start, or a kept database becomes unreadable")
+	}
+}
