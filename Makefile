@@ -26,7 +26,7 @@ run: ## run portflow with the in-process Bandwidth sandbox on :8080 (local Postg
 
 .PHONY: demo
 demo: ## run portflow with the sandbox and walk a few port requests to their end
-	$(GO) run ./cmd/demo
+	$(GO) run ./cmd/server demo
 
 .PHONY: test
 test: ## go vet + every test with the race detector (needs Postgres, see README)

@@ -3,6 +3,7 @@
 //	portflow [serve]                       run the service (default)
 //	portflow migrate up|down|status|redo   manage the database schema
 //	portflow sandbox                       run the Bandwidth sandbox alone (SANDBOX_* settings)
+//	portflow demo [--exit]                 run portflow with the sandbox and walk a few port requests
 //	portflow healthcheck                   exit 0 when the local server is ready (container HEALTHCHECK)
 //	portflow version                       print the version
 //
@@ -44,7 +45,7 @@ func main() {
 	}
 }
 
-const usage = `usage: portflow [serve] | migrate up|down|status|redo | sandbox | healthcheck | version`
+const usage = `usage: portflow [serve] | migrate up|down|status|redo | sandbox | demo [--exit] | healthcheck | version`
 
 // run executes one portflow command. ctx ending means "shut down gracefully".
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -62,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, args, getenv, stdout)
 	case "sandbox":
 		return runSandbox(ctx, args, getenv, stdout)
+	case "demo":
+		return runDemo(ctx, args, getenv, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv)
 	case "version", "--version", "-v":

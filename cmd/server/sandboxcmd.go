@@ -109,7 +109,9 @@ func runSandbox(ctx context.Context, args []string, getenv func(string) string, 
 
 	sb, err := sandbox.New(s.opts)
 	if err != nil {
-		return fmt.Errorf("start sandbox: %w", err)
+		// The step was checked above, so what the sandbox refuses is the fault injection (a share
+		// outside 0..1 or a negative duration): report it as the setting it came from.
+		return &config.Error{Problems: []string{"SANDBOX_FAULTS is out of range: " + err.Error()}}
 	}
 	// Close waits for callback deliveries in flight; it runs after the HTTP server stopped so no
 	// new order can start a lifecycle meanwhile.

@@ -57,7 +57,7 @@ func (o *Orchestrator) applyWith(ctx context.Context, requestID string, ev order
 		if err != nil {
 			return err
 		}
-		o.scaleSchedule(&dec, ev.Time())
+		o.scaleSchedule(before, &dec, ev.Time())
 		if !dec.Changed {
 			if !dec.Request.NextCheckAt.Equal(before.NextCheckAt) {
 				if err := o.requests.SaveSchedule(ctx, tx, requestID, dec.Request.NextCheckAt); err != nil {
@@ -106,14 +106,31 @@ func (o *Orchestrator) applyWith(ctx context.Context, requestID string, ev order
 	return dec, nil
 }
 
-// scaleSchedule compresses the reconcile delay Decide chose (see Options.TimeScale). Ignored
-// decisions keep the stored schedule untouched.
-func (o *Orchestrator) scaleSchedule(dec *order.Decision, at time.Time) {
-	if o.opts.TimeScale == 1 || dec.Ignored != "" || dec.Request.NextCheckAt.IsZero() {
+// scaleSchedule compresses the delays Decide chose (see Options.TimeScale): the next reconcile
+// check, and the retry or reissue time of every port order that this decision set (carried-over
+// times were scaled when they were set). Ignored decisions keep the stored schedule untouched.
+func (o *Orchestrator) scaleSchedule(before order.PortRequest, dec *order.Decision, at time.Time) {
+	if o.opts.TimeScale == 1 || dec.Ignored != "" {
 		return
 	}
-	delay := dec.Request.NextCheckAt.Sub(at)
-	dec.Request.NextCheckAt = at.Add(time.Duration(float64(delay) * o.opts.TimeScale))
+	if !dec.Request.NextCheckAt.IsZero() {
+		dec.Request.NextCheckAt = o.scaled(at, dec.Request.NextCheckAt)
+	}
+	previous := make(map[string]time.Time, len(before.Orders))
+	for _, po := range before.Orders {
+		previous[po.ID] = po.RetryAt
+	}
+	for i := range dec.Request.Orders {
+		po := &dec.Request.Orders[i]
+		if po.RetryAt.After(at) && !po.RetryAt.Equal(previous[po.ID]) {
+			po.RetryAt = o.scaled(at, po.RetryAt)
+		}
+	}
+}
+
+// scaled compresses the wait from at until t.
+func (o *Orchestrator) scaled(at, t time.Time) time.Time {
+	return at.Add(time.Duration(float64(t.Sub(at)) * o.opts.TimeScale))
 }
 
 func runInTx(ctx context.Context, tx pgx.Tx, opts applyOpts, dec order.Decision) error {
@@ -205,7 +222,25 @@ func (o *Orchestrator) enqueue(ctx context.Context, tx pgx.Tx, requestID string,
 		if err != nil {
 			return err
 		}
-		params = append(params, river.InsertManyParams{Args: args})
+		var opts *river.InsertOpts
+		if isCreate(e) {
+			// Find-or-create is idempotent one run at a time, not when two runs race: both find
+			// nothing, both create, and Bandwidth refuses the second (7205) or holds two orders.
+			// So a create (a reissue, typically) is not queued while the same create still waits
+			// in the queue, and is unique while it runs (singleFlight).
+			waiting, err := effectWaiting(ctx, tx, args)
+			if err != nil {
+				return err
+			}
+			if waiting {
+				continue
+			}
+			opts = &river.InsertOpts{UniqueOpts: singleFlight}
+		}
+		params = append(params, river.InsertManyParams{Args: args, InsertOpts: opts})
+	}
+	if len(params) == 0 {
+		return nil
 	}
 	if _, err := o.river.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("enqueue %d job(s) for %s: %w", len(params), requestID, err)

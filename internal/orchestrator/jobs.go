@@ -3,9 +3,11 @@ package orchestrator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"go.uber.org/zap"
@@ -16,9 +18,10 @@ import (
 
 // effectArgs is one effect to perform. The effect itself is sealed (it may carry a PIN).
 type effectArgs struct {
-	RequestID string           `json:"request_id"`
-	Effect    order.EffectKind `json:"effect"`
-	PortOrder string           `json:"port_order,omitempty"`
+	// RequestID, Effect and PortOrder identify the effect for unique jobs (creates).
+	RequestID string           `json:"request_id" river:"unique"`
+	Effect    order.EffectKind `json:"effect" river:"unique"`
+	PortOrder string           `json:"port_order,omitempty" river:"unique"`
 	Sealed    string           `json:"sealed"`
 	Origin    origin           `json:"origin"`
 	// NotifiedAt is when the callback that led here arrived (reaction-latency metric).
@@ -47,6 +50,9 @@ func (activationDueArgs) Kind() string { return "portflow_activation_due" }
 type callbackArgs struct {
 	InboxID    int64     `json:"inbox_id"`
 	ReceivedAt time.Time `json:"received_at"`
+	// Notification is the callback's content (see callbackArgsOf); nil for a note, and in jobs
+	// queued before it existed: their worker reads the inbox row.
+	Notification *notificationArgs `json:"notification,omitempty"`
 }
 
 func (callbackArgs) Kind() string { return "portflow_callback" }
@@ -56,19 +62,55 @@ type reconcileArgs struct{}
 
 func (reconcileArgs) Kind() string { return "portflow_reconcile" }
 
-// uniqueWhileQueued makes a job unique among the queued and running ones only, so a finished
-// check never blocks the next.
-var uniqueWhileQueued = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+// singleFlight makes a check (per request) or a reconcile sweep unique among the queued and
+// running ones, so overlapping sweeps and replicas never double it and a finished one never
+// blocks the next — within one window of singleFlightWindow. River keeps a job running until its
+// worker reports back, and a replica killed mid-job never does: River rescues the orphan only
+// after RescueStuckJobsAfter (an hour by default). Unique while running alone would let one crash
+// block a request's checks, or every sweep of the deployment, for that hour. With ByPeriod the
+// unique key holds the window the job was queued in, so an orphan blocks new ones only until the
+// window turns over. A check still waiting in the queue at a window boundary must not get a twin
+// in the next window (under a backlog that would multiply the checks): the sweep skips requests
+// whose check is still queued (see reconcileWorker).
+var singleFlight = river.UniqueOpts{ByArgs: true, ByPeriod: singleFlightWindow, ByState: []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
 	rivertype.JobStateRetryable, rivertype.JobStateScheduled,
 }}
 
-func (reconcileArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: uniqueWhileQueued}
+// singleFlightWindow is real time, not scaled with Options.TimeScale: it is about the job queue,
+// not about Bandwidth. It is how long a crash can hold a request's checks (or the sweeps) back.
+const singleFlightWindow = 10 * time.Second
+
+func (reconcileArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{UniqueOpts: singleFlight} }
+
+func (checkArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{UniqueOpts: singleFlight} }
+
+// isCreate reports the effects that create an order at Bandwidth.
+func isCreate(e order.Effect) bool {
+	switch e.(type) {
+	case order.CreateCsr, order.CreatePortIn:
+		return true
+	}
+	return false
 }
 
-func (checkArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{UniqueOpts: uniqueWhileQueued}
+// queuedStates are the River states of a job that will run (again) by itself. A running job is
+// not among them: it may be the orphan of a dead replica, which only the unique window gets past.
+const queuedStates = `('available', 'pending', 'scheduled', 'retryable')`
+
+// effectWaiting reports whether the same effect (same request, kind and port order) already waits
+// in the queue.
+func effectWaiting(ctx context.Context, tx pgx.Tx, a effectArgs) (bool, error) {
+	var waiting bool
+	err := tx.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM river_job
+		 WHERE kind = $1 AND state IN `+queuedStates+`
+		   AND args->>'request_id' = $2 AND args->>'effect' = $3 AND coalesce(args->>'port_order', '') = $4)`,
+		a.Kind(), a.RequestID, string(a.Effect), a.PortOrder).Scan(&waiting)
+	if err != nil {
+		return false, fmt.Errorf("look for a queued %s of %s: %w", a.Effect, a.RequestID, err)
+	}
+	return waiting, nil
 }
 
 // retryPolicy retries failed jobs quickly at first (Bandwidth 5xx are usually brief) and then
@@ -150,16 +192,38 @@ type reconcileWorker struct {
 	o *Orchestrator
 }
 
-// Work enqueues a check for every request whose next check is due. Checks are unique while
-// queued, so overlapping sweeps (or replicas) never double a check.
+// Work enqueues a check for every request whose next check is due and that has none waiting in
+// the queue yet. Checks are also unique while queued or running (singleFlight), so overlapping
+// sweeps (or replicas) never double a check.
 func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[reconcileArgs]) error {
 	ids, err := w.o.requests.Due(ctx, w.o.now(), 1000)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: checkArgs{RequestID: id}}
+	// Only checks waiting in the queue count (see queuedStates).
+	rows, err := w.o.db.Pool.Query(ctx, `
+		SELECT DISTINCT args->>'request_id' FROM river_job
+		 WHERE kind = $1 AND state IN `+queuedStates+`
+		   AND args->>'request_id' = ANY($2::text[])`, checkArgs{}.Kind(), ids)
+	if err != nil {
+		return fmt.Errorf("find queued checks: %w", err)
+	}
+	queued, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("find queued checks: %w", err)
+	}
+	waiting := make(map[string]bool, len(queued))
+	for _, id := range queued {
+		waiting[id] = true
+	}
+	params := make([]river.InsertManyParams, 0, len(ids))
+	for _, id := range ids {
+		if !waiting[id] {
+			params = append(params, river.InsertManyParams{Args: checkArgs{RequestID: id}})
+		}
+	}
+	if len(params) == 0 {
+		return nil
 	}
 	_, err = w.o.river.InsertMany(ctx, params)
 	return err

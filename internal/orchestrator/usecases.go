@@ -74,7 +74,7 @@ func (o *Orchestrator) Create(ctx context.Context, in NewRequest) (r order.PortR
 	if err != nil {
 		return order.PortRequest{}, false, err
 	}
-	o.scaleSchedule(&dec, now)
+	o.scaleSchedule(newReq, &dec, now)
 	for attempt := 0; attempt < 2; attempt++ {
 		r, created, err = o.insert(ctx, in, dec)
 		if !errors.Is(err, store.ErrConflict) {
