@@ -81,8 +81,10 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 	if err != nil {
 		return nil, fmt.Errorf("Bandwidth client: %w", err)
 	}
+	// Time compression follows the sandbox portflow talks to: the in-process one, or a separate
+	// `portflow sandbox` whose step PORTFLOW_SANDBOX_STEP names.
 	timeScale := 1.0
-	if cfg.Sandbox {
+	if cfg.Sandbox || getenv("PORTFLOW_SANDBOX_STEP") != "" {
 		timeScale = float64(cfg.SandboxStep) / float64(time.Minute)
 	}
 	orch, err := orchestrator.New(orchestrator.Options{

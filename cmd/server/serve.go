@@ -36,7 +36,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) (e
 			return err
 		}
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DatabaseConnectTimeout})
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DatabaseConnectTimeout, MaxConns: int32(cfg.DatabaseMaxConns)})
 	if err != nil {
 		return err
 	}

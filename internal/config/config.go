@@ -47,7 +47,9 @@ type Config struct {
 
 	MigrateOnStart         bool
 	DatabaseConnectTimeout time.Duration
-	ShutdownTimeout        time.Duration
+	// DatabaseMaxConns sizes the pool: job workers, callbacks and API requests share it.
+	DatabaseMaxConns int
+	ShutdownTimeout  time.Duration
 	// ShutdownDelay keeps serving (with /readyz false) for this long after a stop signal, so a
 	// load balancer can take the replica out of rotation before connections are refused.
 	ShutdownDelay time.Duration
@@ -103,6 +105,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:                strings.ToLower(l.str("PORTFLOW_LOG_FORMAT", "json")),
 		MigrateOnStart:           l.boolean("PORTFLOW_MIGRATE_ON_START", true),
 		DatabaseConnectTimeout:   l.duration("PORTFLOW_DATABASE_CONNECT_TIMEOUT", 10*time.Second),
+		DatabaseMaxConns:         l.integer("PORTFLOW_DATABASE_MAX_CONNS", 20, 2, 1000),
 		ShutdownTimeout:          l.duration("PORTFLOW_SHUTDOWN_TIMEOUT", 4*time.Second),
 		ShutdownDelay:            l.duration("PORTFLOW_SHUTDOWN_DELAY", 0),
 		CsrFailurePolicy:         strings.ToLower(l.str("PORTFLOW_CSR_FAILURE_POLICY", "proceed")),
@@ -287,6 +290,7 @@ func (c Config) Summary() map[string]string {
 		"PORTFLOW_LOG_FORMAT":                 c.LogFormat,
 		"PORTFLOW_ENCRYPTION_KEY":             Mask(string(c.EncryptionKey)),
 		"PORTFLOW_MIGRATE_ON_START":           strconv.FormatBool(c.MigrateOnStart),
+		"PORTFLOW_DATABASE_MAX_CONNS":         strconv.Itoa(c.DatabaseMaxConns),
 		"PORTFLOW_CSR_FAILURE_POLICY":         c.CsrFailurePolicy,
 		"BANDWIDTH_ACCOUNT_ID":                c.Bandwidth.AccountID,
 		"BANDWIDTH_SITE_ID":                   c.Bandwidth.SiteID,
@@ -298,9 +302,7 @@ func (c Config) Summary() map[string]string {
 		"BANDWIDTH_USERNAME":                  c.Bandwidth.Username,
 		"BANDWIDTH_PASSWORD":                  Mask(c.Bandwidth.Password),
 	}
-	if c.Sandbox {
-		m["PORTFLOW_SANDBOX_STEP"] = c.SandboxStep.String()
-	}
+	m["PORTFLOW_SANDBOX_STEP"] = c.SandboxStep.String()
 	return m
 }
 

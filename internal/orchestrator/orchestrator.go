@@ -132,10 +132,13 @@ func New(opts Options) (*Orchestrator, error) {
 		FetchCooldown:     20 * time.Millisecond,
 		FetchPollInterval: time.Second,
 		JobTimeout:        2 * time.Minute,
-		MaxAttempts:       25,
-		Logger:            riverLog,
-		ErrorHandler:      &jobErrorHandler{log: o.log},
-		RetryPolicy:       retryPolicy{},
+		// A job whose replica died (SIGKILL, OOM) is handed to another one soon after the job
+		// timeout, not after River's default hour.
+		RescueStuckJobsAfter: 3 * time.Minute,
+		MaxAttempts:          25,
+		Logger:               riverLog,
+		ErrorHandler:         &jobErrorHandler{log: o.log},
+		RetryPolicy:          retryPolicy{},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create job client: %w", err)
