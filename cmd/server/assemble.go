@@ -112,7 +112,8 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 
 	requireToken := api.RequireToken(api.NewTokenSet(cfg.APITokens))
 	srv.Router.With(requireToken).Mount("/v1/callbacks", callbacks.InboxHandler(db, log))
-	restAPI, err := api.New(api.Options{PortRequests: orch, History: orch.Requests(), Logger: log})
+	restAPI, err := api.New(api.Options{PortRequests: orch, History: orch.Requests(), Logger: log,
+		RateLimit: api.RateLimit{PerSecond: cfg.APIRateLimit, Burst: cfg.APIRateBurst}})
 	if err != nil {
 		return nil, fmt.Errorf("REST API: %w", err)
 	}

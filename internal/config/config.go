@@ -33,6 +33,10 @@ type Config struct {
 
 	// APITokens are accepted REST API bearer tokens: plain tokens or "sha256:<hex>" digests.
 	APITokens []string
+	// APIRateLimit is the REST API budget per token in requests per second (0: unlimited);
+	// APIRateBurst how many may come at once.
+	APIRateLimit float64
+	APIRateBurst int
 
 	Sandbox     bool
 	SandboxStep time.Duration
@@ -130,6 +134,8 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.EncryptionKey = l.key("PORTFLOW_ENCRYPTION_KEY")
+	c.APIRateLimit = float64(l.integer("PORTFLOW_API_RATE_LIMIT", 0, 0, 100000))
+	c.APIRateBurst = l.integer("PORTFLOW_API_RATE_BURST", 0, 0, 100000)
 
 	if c.Sandbox {
 		c.fillSandboxDefaults()
@@ -285,6 +291,7 @@ func (c Config) Summary() map[string]string {
 		"PORTFLOW_CALLBACK_USERNAME_PREVIOUS": c.CallbackPreviousUsername,
 		"PORTFLOW_CALLBACK_PASSWORD_PREVIOUS": Mask(c.CallbackPreviousPassword),
 		"PORTFLOW_API_TOKENS":                 fmt.Sprintf("%d token(s)", len(c.APITokens)),
+		"PORTFLOW_API_RATE_LIMIT":             strconv.FormatFloat(c.APIRateLimit, 'f', -1, 64),
 		"PORTFLOW_SANDBOX":                    strconv.FormatBool(c.Sandbox),
 		"PORTFLOW_LOG_LEVEL":                  c.LogLevel,
 		"PORTFLOW_LOG_FORMAT":                 c.LogFormat,

@@ -119,3 +119,13 @@ func TestSandboxEncryptionKeyIsStableAcrossStarts(t *testing.T) {
 		t.Error("sandbox mode must derive the same key on every start, or a kept database becomes unreadable")
 	}
 }
+
+func TestAPIRateLimit(t *testing.T) {
+	c, err := Load(env(map[string]string{"PORTFLOW_SANDBOX": "true", "PORTFLOW_API_RATE_LIMIT": "50", "PORTFLOW_API_RATE_BURST": "100"}))
+	if err != nil || c.APIRateLimit != 50 || c.APIRateBurst != 100 {
+		t.Fatalf("rate limit %v burst %d err %v", c.APIRateLimit, c.APIRateBurst, err)
+	}
+	if _, err := Load(env(map[string]string{"PORTFLOW_SANDBOX": "true", "PORTFLOW_API_RATE_LIMIT": "-1"})); err == nil {
+		t.Error("a negative rate limit was accepted")
+	}
+}
