@@ -69,8 +69,14 @@ func baseEnv(dbURL string) map[string]string {
 	}
 }
 
-// startServer runs portflow in-process and waits until it logs its listen address.
+// startServer runs portflow (serve) in-process and waits until it logs its listen address.
 func startServer(t *testing.T, env map[string]string) *runningServer {
+	t.Helper()
+	return startCommandInProcess(t, nil, env)
+}
+
+// startCommandInProcess runs one portflow command in-process and waits until it logs its listen address.
+func startCommandInProcess(t *testing.T, args []string, env map[string]string) *runningServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -92,7 +98,7 @@ func startServer(t *testing.T, env map[string]string) *runningServer {
 		}
 	}()
 	go func() {
-		err := run(ctx, nil, func(k string) string { return env[k] }, pw)
+		err := run(ctx, args, func(k string) string { return env[k] }, pw)
 		pw.Close()
 		s.done <- err
 	}()
@@ -101,10 +107,10 @@ func startServer(t *testing.T, env map[string]string) *runningServer {
 		s.BaseURL = "http://" + a
 	case err := <-s.done:
 		cancel()
-		t.Fatalf("server exited before listening: %v\nlogs:\n%s", err, s.Logs)
-	case <-time.After(30 * time.Second):
+		t.Fatalf("%v exited before listening: %v\nlogs:\n%s", args, err, s.Logs)
+	case <-time.After(15 * time.Second):
 		cancel()
-		t.Fatalf("server did not start listening within 30s\nlogs:\n%s", s.Logs)
+		t.Fatalf("%v did not start listening within 15s\nlogs:\n%s", args, s.Logs)
 	}
 	t.Cleanup(func() { _ = s.Stop() })
 	return s

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -16,47 +15,6 @@ import (
 	"github.com/portflow/portflow/internal/bandwidth/sandbox"
 	"github.com/portflow/portflow/internal/config"
 )
-
-// startCommandInProcess runs one portflow command in-process and waits until it logs its listen address.
-func startCommandInProcess(t *testing.T, args []string, env map[string]string) *runningServer {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	s := &runningServer{Logs: &logBuffer{}, cancel: cancel, done: make(chan error, 1)}
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			s.Logs.add(line)
-			var entry struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "listening" {
-				addr <- entry.Addr
-			}
-		}
-	}()
-	go func() {
-		err := run(ctx, args, func(k string) string { return env[k] }, pw)
-		pw.Close()
-		s.done <- err
-	}()
-	select {
-	case a := <-addr:
-		s.BaseURL = "http://" + a
-	case err := <-s.done:
-		cancel()
-		t.Fatalf("%v exited before listening: %v\nlogs:\n%s", args, err, s.Logs)
-	case <-time.After(15 * time.Second):
-		cancel()
-		t.Fatalf("%v did not start listening within 15s\nlogs:\n%s", args, s.Logs)
-	}
-	t.Cleanup(func() { _ = s.Stop() })
-	return s
-}
 
 func TestSandboxCommandServesBandwidthAPI(t *testing.T) {
 	env := map[string]string{

@@ -329,27 +329,11 @@ func (c *Client) ListCsrs(ctx context.Context, q CsrQuery) (CsrList, error) {
 // Csrs iterates over every CSR order matching q, following pagination; it yields the first error
 // and stops.
 func (c *Client) Csrs(ctx context.Context, q CsrQuery) iter.Seq2[CsrResponse, error] {
-	return func(yield func(CsrResponse, error) bool) {
-		seen := map[string]bool{}
-		for range maxPages {
-			page, err := c.ListCsrs(ctx, q)
-			if err != nil {
-				yield(CsrResponse{}, err)
-				return
-			}
-			for _, o := range page.Orders {
-				if !yield(o, nil) {
-					return
-				}
-			}
-			next := page.Links.NextPage()
-			if next == "" || next == cmp.Or(q.Page, "1") || seen[next] || len(page.Orders) == 0 {
-				return
-			}
-			seen[next] = true
-			q.Page = next
-		}
-	}
+	return paginate(q.Page, func(page string) ([]CsrResponse, Links, error) {
+		q.Page = page
+		l, err := c.ListCsrs(ctx, q)
+		return l.Orders, l.Links, err
+	})
 }
 
 // FindCsrByCustomerOrderID looks for the CSR order created with customerOrderID among the orders

@@ -598,25 +598,38 @@ const maxPages = 1000
 // PortIns iterates over every order matching q, following pagination. It stops at the first
 // error, which it yields.
 func (c *Client) PortIns(ctx context.Context, q PortInQuery) iter.Seq2[PortInSummary, error] {
-	return func(yield func(PortInSummary, error) bool) {
+	return paginate(q.Page, func(page string) ([]PortInSummary, Links, error) {
+		q.Page = page
+		l, err := c.ListPortIns(ctx, q)
+		return l.Orders, l.Links, err
+	})
+}
+
+// paginate walks a Bandwidth list page by page (page "1" or the order id that starts a page, as
+// Links.NextPage gives it), yielding every item; it stops at the first error, which it yields,
+// and guards against a server that sends the same next page twice.
+func paginate[T any](first string, list func(page string) ([]T, Links, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		page := first
 		seen := map[string]bool{}
 		for range maxPages {
-			page, err := c.ListPortIns(ctx, q)
+			items, links, err := list(page)
 			if err != nil {
-				yield(PortInSummary{}, err)
+				var zero T
+				yield(zero, err)
 				return
 			}
-			for _, o := range page.Orders {
-				if !yield(o, nil) {
+			for _, item := range items {
+				if !yield(item, nil) {
 					return
 				}
 			}
-			next := page.Links.NextPage()
-			if next == "" || next == cmp.Or(q.Page, "1") || seen[next] || len(page.Orders) == 0 {
+			next := links.NextPage()
+			if next == "" || next == cmp.Or(page, "1") || seen[next] || len(items) == 0 {
 				return
 			}
 			seen[next] = true
-			q.Page = next
+			page = next
 		}
 	}
 }
