@@ -15,11 +15,13 @@ import (
 
 // httpResult is one system at one connection count.
 type httpResult struct {
-	requests int           // completed inside the measured windows
-	errors   int           // non-200 answers and transport errors, warm-up included
-	elapsed  time.Duration // total length of the measured windows
-	p50, p99 time.Duration
-	firstErr string
+	// groupSize is the mean number of callbacks per inbox transaction (portflow only).
+	groupSize float64
+	requests  int           // completed inside the measured windows
+	errors    int           // non-200 answers and transport errors, warm-up included
+	elapsed   time.Duration // total length of the measured windows
+	p50, p99  time.Duration
+	firstErr  string
 }
 
 func (r httpResult) throughput() float64 {
@@ -201,6 +203,12 @@ func (e *env) measurePair(ctx context.Context, conns int, cfg config) (reference
 			return reference, portflow, err
 		}
 	}
+	txBefore, cbBefore := e.portflow.writeGroups()
+	defer func() {
+		if txAfter, cbAfter := e.portflow.writeGroups(); txAfter > txBefore {
+			portflow.groupSize = (cbAfter - cbBefore) / float64(txAfter-txBefore)
+		}
+	}()
 	rounds := max(1, int(cfg.duration/cfg.slice))
 	for range rounds {
 		for _, l := range []*load{ref, pf} {

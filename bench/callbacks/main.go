@@ -47,6 +47,9 @@ type config struct {
 	minRatio     float64
 	maxP99Factor float64
 	cpuProfile   string
+	maxBatch     int
+	writers      int
+	perEntryJobs bool
 }
 
 func main() {
@@ -95,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("at %d connections: %w", conns, err)
 		}
 		logf("reference  c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", conns, ref.throughput(), ms(ref.p50), ms(ref.p99), ref.errors)
-		logf("portflow   c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d", conns, pf.throughput(), ms(pf.p50), ms(pf.p99), pf.errors)
+		logf("portflow   c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  (%.1f callbacks per transaction)", conns, pf.throughput(), ms(pf.p50), ms(pf.p99), pf.errors, pf.groupSize)
 		pgb, err := env.measurePgbench(ctx, conns, cfg)
 		if err != nil {
 			logf("pgbench    c=%-3d skipped: %v", conns, err)
@@ -137,6 +140,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&cfg.targetConns, "target-connections", 64, "level the verdict is judged at")
 	fs.Float64Var(&cfg.minRatio, "min-ratio", 0.70, "portflow throughput must reach this fraction of the reference's")
 	fs.Float64Var(&cfg.maxP99Factor, "max-p99-factor", 2.0, "portflow p99 must stay under this multiple of the reference's")
+	fs.IntVar(&cfg.maxBatch, "max-batch", 0, "portflow's callbacks.Options.MaxBatch (group commit; 1 = a transaction per callback); 0 = its default")
+	fs.IntVar(&cfg.writers, "writers", 0, "portflow's callbacks.Options.MaxConcurrentWrites; 0 = its default")
+	fs.BoolVar(&cfg.perEntryJobs, "per-entry-jobs", false, "enqueue jobs with one River InsertTx per callback (OnAccepted) instead of one InsertManyTx per group (OnAcceptedBatch)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (receivers and load generator share the process) to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err

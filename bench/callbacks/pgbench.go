@@ -46,7 +46,10 @@ func (e *env) measurePgbench(ctx context.Context, conns int, cfg config) (pgbenc
 		strings.ReplaceAll(body, "\n", " ")+"', 'UTF8'));\n"), 0o600); err != nil {
 		return pgbenchResult{}, err
 	}
-	clients := min(conns, e.facts.pgbenchMaxClients)
+	clients, err := e.pgbenchClients(ctx, conns)
+	if err != nil {
+		return pgbenchResult{}, err
+	}
 	seconds := int(math.Ceil((cfg.duration + cfg.warmup).Seconds()))
 	cmd := exec.CommandContext(ctx, path,
 		"--no-vacuum", "--protocol=prepared",
@@ -57,7 +60,7 @@ func (e *env) measurePgbench(ctx context.Context, conns int, cfg config) (pgbenc
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return pgbenchResult{}, fmt.Errorf("pgbench: %w: %s", err, lastLines(string(out), 3))
+		return pgbenchResult{}, fmt.Errorf("pgbench failed (%w): %s", err, firstErrorLine(string(out)))
 	}
 	m := tpsLine.FindStringSubmatch(string(out))
 	if m == nil {
@@ -70,6 +73,28 @@ func (e *env) measurePgbench(ctx context.Context, conns int, cfg config) (pgbenc
 	}
 	p50, p99 := percentiles(latencies)
 	return pgbenchResult{clients: clients, tps: tps, p50: p50, p99: p99}, nil
+}
+
+// pgbenchClients is conns, capped by the connections the server has free right now (pgbench
+// opens one per client, and other sessions come and go on a shared server), with a margin.
+func (e *env) pgbenchClients(ctx context.Context, conns int) (int, error) {
+	var free int
+	err := e.refPool.QueryRow(ctx, `SELECT current_setting('max_connections')::int
+		- current_setting('superuser_reserved_connections')::int
+		- (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int`).Scan(&free)
+	if err != nil {
+		return 0, fmt.Errorf("count free connections: %w", err)
+	}
+	return max(1, min(conns, free-10)), nil
+}
+
+func firstErrorLine(out string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "error") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return lastLines(out, 1)
 }
 
 // readPgbenchLogs collects the latency column of pgbench's per-transaction logs

@@ -45,6 +45,27 @@ type target struct {
 	url      string
 	server   *http.Server
 	accepted atomic.Int64 // 200s it gave, warm-up included
+	// registry holds portflow's metrics (nil for the reference).
+	registry *prometheus.Registry
+}
+
+// writeGroups reads portflow's group-commit histogram: transactions so far and the callbacks
+// they carried.
+func (t *target) writeGroups() (transactions uint64, callbacks float64) {
+	if t.registry == nil {
+		return 0, 0
+	}
+	families, err := t.registry.Gather()
+	if err != nil {
+		return 0, 0
+	}
+	for _, f := range families {
+		if f.GetName() == "portflow_callback_write_batch_size" && len(f.GetMetric()) == 1 {
+			h := f.GetMetric()[0].GetHistogram()
+			return h.GetSampleCount(), h.GetSampleSum()
+		}
+	}
+	return 0, 0
 }
 
 // facts describe the run for the report.
@@ -54,7 +75,6 @@ type facts struct {
 	postgresVersion   string
 	synchronousCommit string
 	maxConnections    int
-	pgbenchMaxClients int
 	poolSize          int32
 }
 
@@ -116,7 +136,8 @@ func setUp(ctx context.Context, cfg config, logf func(string, ...any)) (*env, er
 	if err := seedOrders(ctx, e.db); err != nil {
 		return e, err
 	}
-	if e.portflow, err = startPortflow(ctx, e.db); err != nil {
+	intake := callbacks.Options{MaxBatch: cfg.maxBatch, MaxConcurrentWrites: cfg.writers}
+	if e.portflow, err = startPortflow(ctx, e.db, intake, cfg.perEntryJobs); err != nil {
 		return e, err
 	}
 
@@ -154,9 +175,9 @@ func (e *env) readFacts(ctx context.Context, admin *pgx.Conn) error {
 		return fmt.Errorf("read server settings: %w", err)
 	}
 	e.facts.maxConnections = maxConns
-	// pgbench opens one connection per client; leave room for both receivers' pools, whoever else
-	// uses the server, and a margin.
-	e.facts.pgbenchMaxClients = max(1, maxConns-reserved-inUse-2*int(e.cfg.poolSize)-10)
+	if free := maxConns - reserved - inUse - 2*int(e.cfg.poolSize); free < 10 {
+		return fmt.Errorf("the server has %d connections free; the benchmark needs both receivers' pools (%d each) and room for pgbench", free, e.cfg.poolSize)
+	}
 	return nil
 }
 
@@ -194,28 +215,45 @@ type benchJobArgs struct {
 func (benchJobArgs) Kind() string { return "process_bandwidth_callback" }
 
 // startPortflow serves the real callback handler behind portflow's real HTTP middleware, with a
-// hand-off that inserts a River job in the inbox transaction.
-func startPortflow(ctx context.Context, db *store.DB) (*target, error) {
+// hand-off that inserts the River jobs in the inbox transaction: all of a group's jobs in one
+// InsertManyTx, or (perEntryJobs) one InsertTx per callback.
+func startPortflow(ctx context.Context, db *store.DB, opts callbacks.Options, perEntryJobs bool) (*target, error) {
 	riverClient, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{})
 	if err != nil {
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	receiver := store.InboxReceiver{DB: db, OnAccepted: func(ctx context.Context, tx pgx.Tx, entry store.InboxEntry) error {
-		_, err := riverClient.InsertTx(ctx, tx, benchJobArgs{InboxID: entry.ID}, nil)
-		return err
-	}}
+	receiver := store.InboxReceiver{DB: db}
+	if perEntryJobs {
+		receiver.OnAccepted = func(ctx context.Context, tx pgx.Tx, entry store.InboxEntry) error {
+			_, err := riverClient.InsertTx(ctx, tx, benchJobArgs{InboxID: entry.ID}, nil)
+			return err
+		}
+	} else {
+		receiver.OnAcceptedBatch = func(ctx context.Context, tx pgx.Tx, entries []store.InboxEntry) error {
+			params := make([]river.InsertManyParams, len(entries))
+			for i, e := range entries {
+				params[i] = river.InsertManyParams{Args: benchJobArgs{InboxID: e.ID}}
+			}
+			_, err := riverClient.InsertManyTx(ctx, tx, params)
+			return err
+		}
+	}
 	registry := prometheus.NewRegistry()
-	handler, err := callbacks.NewHandler(receiver, callbacks.Options{
-		Credentials: []callbacks.Credential{{Username: benchUser, Password: benchPassword}},
-		Logger:      zap.NewNop(),
-		Registry:    registry,
-	})
+	opts.Credentials = []callbacks.Credential{{Username: benchUser, Password: benchPassword}}
+	opts.Logger = zap.NewNop()
+	opts.Registry = registry
+	handler, err := callbacks.NewHandler(receiver, opts)
 	if err != nil {
 		return nil, err
 	}
 	srv := server.New(server.Options{Logger: zap.NewNop(), Registry: registry, DB: db, Version: "bench"})
 	srv.Router.Handle(portflowconfig.CallbackPath, handler)
-	return serve("portflow", srv.HTTPServer(ctx), portflowconfig.CallbackPath)
+	t, err := serve("portflow", srv.HTTPServer(ctx), portflowconfig.CallbackPath)
+	if err != nil {
+		return nil, err
+	}
+	t.registry = registry
+	return t, nil
 }
 
 // startReference serves the minimal receiver: read the body, one INSERT, 200.

@@ -4,11 +4,13 @@
 // durable before the 200 goes back. Bandwidth never retries a callback, so the handler answers 200
 // only once the notification is committed, answers a duplicate 200 without storing it twice, keeps
 // malformed bodies for an operator to read, and fails fast with 503 when the database is gone (the
-// reconciler's polling recovers what that loses). It also serves the operator's read-only view of
-// the inbox (InboxHandler).
+// reconciler's polling recovers what that loses). Callbacks arriving together are committed
+// together (group commit, see groupWriter), which is what lets the intake keep up with a burst.
+// It also serves the operator's read-only view of the inbox (InboxHandler).
 //
-// The package sees the rest of portflow only through the interfaces it declares here (Receiver,
-// InboxLister); it writes no SQL and knows nothing of order states.
+// The package sees the rest of portflow only through the interfaces it declares (Receiver,
+// BatchReceiver, InboxLister) and the store's plain row types; it writes no SQL and knows nothing
+// of order states.
 package callbacks
 
 import (
@@ -55,8 +57,10 @@ const Realm = "portflow"
 
 // Defaults for Options left zero.
 const (
-	DefaultMaxBodyBytes  = 1 << 20
-	DefaultAcceptTimeout = 1500 * time.Millisecond
+	DefaultMaxBodyBytes        = 1 << 20
+	DefaultAcceptTimeout       = 1500 * time.Millisecond
+	DefaultMaxBatch            = 64
+	DefaultMaxConcurrentWrites = 2
 )
 
 // Options configure the callback handler.
@@ -66,9 +70,17 @@ type Options struct {
 	Credentials []Credential
 	// MaxBodyBytes caps the body; larger callbacks get 413. 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// AcceptTimeout bounds the Receiver call, so that a dead database answers 503 quickly
-	// instead of hanging Bandwidth's request. 0 means DefaultAcceptTimeout.
+	// AcceptTimeout bounds the wait for the Receiver, so that a dead database answers 503
+	// quickly instead of hanging Bandwidth's request. 0 means DefaultAcceptTimeout.
 	AcceptTimeout time.Duration
+	// MaxBatch caps how many callbacks arriving together share one transaction when the
+	// Receiver is a BatchReceiver (group commit); 1 writes each in its own. 0 means
+	// DefaultMaxBatch.
+	MaxBatch int
+	// MaxConcurrentWrites caps the group transactions in flight at once, and so the database
+	// connections the intake holds, leaving the rest of the pool to the workers and the API.
+	// 0 means DefaultMaxConcurrentWrites.
+	MaxConcurrentWrites int
 	// Logger receives the handler's log lines; nil discards them.
 	Logger *zap.Logger
 	// Registry gets the callback metrics; nil keeps them unregistered.
@@ -83,6 +95,8 @@ type Handler struct {
 	acceptTimeout time.Duration
 	log           *zap.Logger
 	metrics       *metrics
+	// group commits callbacks that arrive together in one transaction; nil writes each alone.
+	group *groupWriter
 }
 
 // credentialDigest holds SHA-256 digests of a configured pair. Comparing fixed-size digests in
@@ -133,10 +147,23 @@ func NewHandler(receiver Receiver, opts Options) (*Handler, error) {
 		return nil, err
 	}
 	h.metrics = m
+	maxBatch := opts.MaxBatch
+	if maxBatch <= 0 {
+		maxBatch = DefaultMaxBatch
+	}
+	if batcher, ok := receiver.(BatchReceiver); ok && maxBatch > 1 {
+		writers := opts.MaxConcurrentWrites
+		if writers <= 0 {
+			writers = DefaultMaxConcurrentWrites
+		}
+		h.group = &groupWriter{receiver: batcher, maxBatch: maxBatch, maxWriters: writers,
+			timeout: h.acceptTimeout, batchSize: m.batchSize}
+	}
 	return h, nil
 }
 
-// ServeHTTP takes one notification: auth → size limit → read → decode → Receiver → 200/400/503.
+// ServeHTTP takes one notification: auth → size limit → read → decode → Receiver (directly, or
+// through the group writer) → 200/400/415/503.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	if r.Method != http.MethodPost {
@@ -191,7 +218,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, labels *metricLa
 	defer cancel()
 	// WithoutCancel: a callback Bandwidth gave up on mid-transaction is still worth keeping; the
 	// deadline alone bounds the work.
-	acc, err := h.receiver.Accept(ctx, in)
+	var acc Accepted
+	if h.group != nil {
+		acc, err = h.group.accept(ctx, in)
+	} else {
+		acc, err = h.receiver.Accept(ctx, in)
+	}
 	if err != nil {
 		h.log.Error("callback could not be stored; answering 503 (polling will recover the change)",
 			zap.String("request_id", problem.RequestIDFunc(r)), zap.Error(err))

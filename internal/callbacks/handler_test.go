@@ -461,7 +461,16 @@ func TestMethodNotAllowed(t *testing.T) {
 }
 
 func TestBurstOfConcurrentCallbacksIsStoredCompletely(t *testing.T) {
-	in := newIntake(t, intakeOptions{})
+	for _, mode := range []struct {
+		name     string
+		maxBatch int
+	}{{"group commit", 0}, {"a transaction per callback", 1}} {
+		t.Run(mode.name, func(t *testing.T) { testBurst(t, mode.maxBatch) })
+	}
+}
+
+func testBurst(t *testing.T, maxBatch int) {
+	in := newIntake(t, intakeOptions{maxBatch: maxBatch})
 	const distinct, copies = 60, 3
 	var (
 		wg       sync.WaitGroup
@@ -506,6 +515,14 @@ func TestBurstOfConcurrentCallbacksIsStoredCompletely(t *testing.T) {
 	}
 	if got := in.ackObservations("unknown_order") + in.ackObservations("duplicate"); got != distinct*copies {
 		t.Errorf("ack latency observations %d, want %d", got, distinct*copies)
+	}
+	// With group commit, callbacks arriving together share transactions.
+	transactions, carried := in.writeGroups()
+	switch {
+	case maxBatch == 1 && transactions != 0:
+		t.Errorf("group writer used (%d transactions) with MaxBatch 1", transactions)
+	case maxBatch != 1 && (carried != distinct*copies || transactions >= distinct*copies):
+		t.Errorf("%d transactions carried %v callbacks; want all %d callbacks in fewer transactions than callbacks", transactions, carried, distinct*copies)
 	}
 }
 

@@ -48,6 +48,7 @@ type intake struct {
 }
 
 type intakeOptions struct {
+	maxBatch      int // 1: a transaction per callback; 0: group commit (the default)
 	maxBodyBytes  int64
 	acceptTimeout time.Duration
 	db            *store.DB // nil: a fresh migrated database
@@ -72,6 +73,7 @@ func newIntake(t *testing.T, opts intakeOptions) *intake {
 	h, err := callbacks.NewHandler(receiver, callbacks.Options{
 		Credentials:   []callbacks.Credential{currentPair, previousPair},
 		MaxBodyBytes:  opts.maxBodyBytes,
+		MaxBatch:      opts.maxBatch,
 		AcceptTimeout: opts.acceptTimeout,
 		Logger:        zap.New(core),
 		Registry:      registry,
@@ -192,6 +194,23 @@ func (in *intake) counter(orderType, status, outcome string) float64 {
 		}
 	}
 	return 0
+}
+
+// writeGroups returns how many inbox transactions the group writer ran and how many callbacks
+// they carried in all.
+func (in *intake) writeGroups() (transactions uint64, callbacks float64) {
+	in.t.Helper()
+	families, err := in.registry.Gather()
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "portflow_callback_write_batch_size" {
+			h := f.GetMetric()[0].GetHistogram()
+			return h.GetSampleCount(), h.GetSampleSum()
+		}
+	}
+	return 0, 0
 }
 
 // ackObservations returns how many ack latencies were observed for an outcome.

@@ -83,6 +83,7 @@ func labelsFor(orderType, status string) metricLabels {
 type metrics struct {
 	callbacks *prometheus.CounterVec
 	ack       *prometheus.HistogramVec
+	batchSize prometheus.Histogram
 }
 
 func newMetrics(reg *prometheus.Registry) (*metrics, error) {
@@ -97,11 +98,16 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Help:    "Time from receiving a Bandwidth callback to answering it (for accepted ones: durably stored), by intake outcome.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1, .2, .5, 1, 2, 5},
 		}, []string{"outcome"}),
+		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "portflow_callback_write_batch_size",
+			Help:    "Callbacks committed together in one inbox transaction (group commit); 1 when they arrive one at a time.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64},
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.callbacks, m.ack} {
+	for _, c := range []prometheus.Collector{m.callbacks, m.ack, m.batchSize} {
 		if err := reg.Register(c); err != nil {
 			var already prometheus.AlreadyRegisteredError
 			if errors.As(err, &already) {

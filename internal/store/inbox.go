@@ -119,9 +119,9 @@ type InboxEntry struct {
 	ProcessedAt time.Time
 }
 
-// InboxReceiver makes callbacks durable: Accept inserts the callback into callback_inbox and, for
-// a new row that needs processing, calls OnAccepted in the same transaction, so that the row and
-// its processing job are committed together or not at all.
+// InboxReceiver makes callbacks durable: it inserts callbacks into callback_inbox and, for each
+// new row that needs processing, runs the hand-off hook in the same transaction, so that a row
+// and its processing job are committed together or not at all.
 type InboxReceiver struct {
 	DB *DB
 	// OnAccepted runs inside the inserting transaction for every new row except malformed ones
@@ -130,93 +130,135 @@ type InboxReceiver struct {
 	// order or CSR lookup matched the notification at intake. An error rolls the insert back.
 	// Nil means no hook.
 	OnAccepted func(ctx context.Context, tx pgx.Tx, entry InboxEntry) error
+	// OnAcceptedBatch, when set, replaces OnAccepted: it gets all the new rows of one
+	// AcceptBatch at once (in input order), so that their jobs go in with one statement (River's
+	// InsertManyTx) instead of one per row. Same contract otherwise.
+	OnAcceptedBatch func(ctx context.Context, tx pgx.Tx, entries []InboxEntry) error
 }
 
-// acceptCallbackSQL inserts the callback unless its dedupe key is already stored, in one round
-// trip: the CTE inserts (deciding the intake outcome from whether a port order or CSR lookup
-// matches the notification, as Requests.FindOrder will when the callback is processed), and the
-// second branch returns the earlier row when the insert was skipped as a duplicate. portflow sets
+// acceptCallbacksSQL inserts a batch of callbacks (one array parameter per column), skipping
+// those whose dedupe key is already stored, in one round trip, and returns the rows it inserted.
+// The intake outcome is decided per row from whether a port order or CSR lookup matches the
+// notification, as Requests.FindOrder will when the callback is processed; portflow sets
 // CustomerOrderId to its port order id, so a notification matches even before the Bandwidth
-// order id has been recorded.
-const acceptCallbackSQL = `
-WITH ins AS (
-    INSERT INTO callback_inbox (dedupe_key, order_type, order_id, customer_order_id, status, message,
-                                note, last_modified, body, content_type, malformed, parse_error,
-                                outcome, processed_at)
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::boolean, $12,
-           CASE
-               WHEN $11::boolean THEN 'malformed'
-               WHEN ($2 = 'portins' AND $3 <> '' AND EXISTS (SELECT 1 FROM port_orders WHERE bandwidth_order_id = $3))
-                 OR ($2 = 'csrs' AND $3 <> '' AND EXISTS (SELECT 1 FROM csr_lookups WHERE csr_order_id = $3))
-                 OR ($2 IN ('portins', 'csrs') AND $4 <> '' AND EXISTS (SELECT 1 FROM port_orders WHERE id = $4))
-               THEN 'pending'
-               ELSE 'unknown_order'
-           END,
-           CASE WHEN $11::boolean THEN now() END
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id, outcome, received_at
+// order id has been recorded. Rows go in in dedupe key order, so that concurrent batches sharing
+// keys take their row locks in the same order and cannot deadlock; within one key, in input order
+// (ord), so of two identical callbacks in one batch the first is the one stored.
+//
+// The statement is prepared once per connection and its plan cached, so its shape must keep good
+// plans whatever the tables' sizes were when it was planned: the order lookups are LATERAL …
+// LIMIT 1, an index probe per row (as EXISTS subqueries, the planner turns them into hashed scans
+// of port_orders once a batch has a few dozen rows), and the rows of keys already stored are read
+// by a separate statement (lookUpStoredSQL), run only when some key was not inserted.
+const acceptCallbacksSQL = `
+WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                         $8::timestamptz[], $9::bytea[], $10::text[], $11::boolean[], $12::text[])
+        WITH ORDINALITY AS t(dedupe_key, order_type, order_id, customer_order_id, status, message, note,
+                             last_modified, body, content_type, malformed, parse_error, ord)
 )
-SELECT id, outcome, received_at, false FROM ins
-UNION ALL
-SELECT id, outcome, received_at, true FROM callback_inbox
-WHERE dedupe_key = $1 AND NOT EXISTS (SELECT 1 FROM ins)`
+INSERT INTO callback_inbox (dedupe_key, order_type, order_id, customer_order_id, status, message,
+                            note, last_modified, body, content_type, malformed, parse_error,
+                            outcome, processed_at)
+SELECT i.dedupe_key, i.order_type, i.order_id, i.customer_order_id, i.status, i.message,
+       i.note, i.last_modified, i.body, i.content_type, i.malformed, i.parse_error,
+       CASE WHEN i.malformed THEN 'malformed' WHEN known.hit THEN 'pending' ELSE 'unknown_order' END,
+       CASE WHEN i.malformed THEN now() END
+FROM input i
+LEFT JOIN LATERAL (
+    SELECT true AS hit FROM port_orders p
+    WHERE i.order_type = 'portins' AND i.order_id <> '' AND p.bandwidth_order_id = i.order_id
+    UNION ALL
+    SELECT true FROM csr_lookups c
+    WHERE i.order_type = 'csrs' AND i.order_id <> '' AND c.csr_order_id = i.order_id
+    UNION ALL
+    SELECT true FROM port_orders p
+    WHERE i.order_type IN ('portins', 'csrs') AND i.customer_order_id <> '' AND p.id = i.customer_order_id
+    LIMIT 1
+) known ON true
+ORDER BY i.dedupe_key, i.ord
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id, dedupe_key, outcome, received_at, false`
 
-// Accept stores one callback durably; see InboxReceiver. The context's deadline bounds all of it,
-// so an unreachable database fails fast with ErrUnavailable.
+// lookUpStoredSQL reads the rows already stored under some dedupe keys: one index probe per key
+// (LATERAL … LIMIT 1 keeps the planner from turning it into a scan of the inbox).
+const lookUpStoredSQL = `
+SELECT c.id, c.dedupe_key, c.outcome, c.received_at, true
+FROM unnest($1::text[]) AS k(dedupe_key)
+CROSS JOIN LATERAL (
+    SELECT id, dedupe_key, outcome, received_at FROM callback_inbox WHERE dedupe_key = k.dedupe_key LIMIT 1
+) c`
+
+// Accept stores one callback durably; see AcceptBatch.
+func (r InboxReceiver) Accept(ctx context.Context, in InboundCallback) (AcceptedCallback, error) {
+	res, err := r.AcceptBatch(ctx, []InboundCallback{in})
+	if err != nil {
+		return AcceptedCallback{}, err
+	}
+	return res[0], nil
+}
+
+// AcceptBatch stores callbacks durably, all or none, and reports for each (in input order) its
+// inbox entry and whether it was a duplicate — of a stored callback, or of an earlier one in the
+// same batch. The context's deadline bounds all of it, so an unreachable database fails fast with
+// ErrUnavailable.
 //
 // It is portflow's hottest write (a bulk port-in completes hundreds of orders in a minute and
-// Bandwidth waits on each answer), so it spends as few round trips as the guarantees allow: a
-// callback with nothing to hand on (malformed, or no hook) is one autocommitted statement; one
-// with a hand-off sends BEGIN together with the INSERT (pgx's Batch.BeginTx), then the hook's
-// statements, then COMMIT. Nothing here can raise a serialization failure (one INSERT … ON
-// CONFLICT DO NOTHING under READ COMMITTED), so DB.InTx's retry loop has nothing to add.
-func (r InboxReceiver) Accept(ctx context.Context, in InboundCallback) (AcceptedCallback, error) {
-	if in.DedupeKey == "" || len(in.DedupeKey) > maxDedupeKeyBytes {
-		return AcceptedCallback{}, fmt.Errorf("accept callback: dedupe key must be 1 to %d bytes, got %d", maxDedupeKeyBytes, len(in.DedupeKey))
+// Bandwidth waits on each answer), so it spends as few round trips as the guarantees allow,
+// whatever the batch size: with nothing to hand on (no hook, or only malformed and duplicate
+// callbacks) it is one autocommitted statement; otherwise BEGIN travels with the INSERT (pgx's
+// Batch.BeginTx), then the hook's statements, then COMMIT. Nothing here can raise a serialization
+// failure (INSERT … ON CONFLICT DO NOTHING under READ COMMITTED), so DB.InTx's retry loop has
+// nothing to add.
+func (r InboxReceiver) AcceptBatch(ctx context.Context, batch []InboundCallback) ([]AcceptedCallback, error) {
+	if len(batch) == 0 {
+		return nil, nil
 	}
-	in = boundInbound(in)
-	if in.Body == nil {
-		in.Body = []byte{} // the column is NOT NULL; an empty body is still a body
+	bounded := make([]InboundCallback, len(batch))
+	cols := inboxColumnsOf(len(batch))
+	handOff := false
+	for i, in := range batch {
+		if in.DedupeKey == "" || len(in.DedupeKey) > maxDedupeKeyBytes {
+			return nil, fmt.Errorf("accept callback: dedupe key must be 1 to %d bytes, got %d", maxDedupeKeyBytes, len(in.DedupeKey))
+		}
+		bounded[i] = boundInbound(in)
+		cols.add(bounded[i])
+		handOff = handOff || !in.Malformed
 	}
-	var lastModified *time.Time
-	if !in.LastModified.IsZero() {
-		lastModified = &in.LastModified
-	}
-	args := []any{in.DedupeKey, in.OrderType, in.OrderID, in.CustomerOrderID, in.Status, in.Message,
-		in.Note, lastModified, in.Body, in.ContentType, in.Malformed, in.ParseError}
+	handOff = handOff && (r.OnAccepted != nil || r.OnAcceptedBatch != nil)
 
 	var (
-		res AcceptedCallback
+		res []AcceptedCallback
 		err error
 	)
-	if in.Malformed || r.OnAccepted == nil {
-		var found bool
-		res, _, found, err = scanAccepted(r.DB.Pool.QueryRow(ctx, acceptCallbackSQL, args...))
-		if err == nil && !found {
-			res, err = lookUpDuplicate(ctx, r.DB.Pool, in.DedupeKey)
-		}
+	if handOff {
+		res, err = r.acceptAndHandOff(ctx, bounded, cols)
 	} else {
-		res, err = r.acceptAndHandOff(ctx, in, args)
+		var stored map[string]storedCallback
+		stored, err = readStoredCallbacks(r.DB.Pool.Query(ctx, acceptCallbacksSQL, cols.args()...))
+		if err == nil {
+			res, _, err = matchStored(ctx, r.DB.Pool, bounded, cols, stored)
+		}
 	}
 	if err != nil {
-		err = MapError(fmt.Errorf("accept callback: %w", err))
+		err = MapError(fmt.Errorf("accept %d callback(s): %w", len(batch), err))
 		if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrUnavailable) {
 			// The deadline ran out while waiting for a connection or an answer: to the caller
 			// that is Postgres not answering in time, whatever step it happened in.
 			err = fmt.Errorf("%w: %w", ErrUnavailable, err)
 		}
-		return AcceptedCallback{}, err
+		return nil, err
 	}
 	return res, nil
 }
 
-// acceptAndHandOff inserts the callback and runs the hook in one transaction whose BEGIN travels
+// acceptAndHandOff inserts the batch and runs the hook in one transaction whose BEGIN travels
 // with the INSERT.
-func (r InboxReceiver) acceptAndHandOff(ctx context.Context, in InboundCallback, args []any) (AcceptedCallback, error) {
-	batch := &pgx.Batch{}
-	batch.BeginTx(pgx.TxOptions{})
-	batch.Queue(acceptCallbackSQL, args...)
-	results := r.DB.Pool.SendBatch(ctx, batch)
+func (r InboxReceiver) acceptAndHandOff(ctx context.Context, batch []InboundCallback, cols *inboxColumnArrays) ([]AcceptedCallback, error) {
+	pgBatch := &pgx.Batch{}
+	pgBatch.BeginTx(pgx.TxOptions{})
+	pgBatch.Queue(acceptCallbacksSQL, cols.args()...)
+	results := r.DB.Pool.SendBatch(ctx, pgBatch)
 	tx := results.Tx()
 	committed := false
 	defer func() {
@@ -227,69 +269,164 @@ func (r InboxReceiver) acceptAndHandOff(ctx context.Context, in InboundCallback,
 		}
 	}()
 	if _, err := results.Exec(); err != nil {
-		return AcceptedCallback{}, fmt.Errorf("begin transaction: %w", err)
+		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
-	res, receivedAt, found, err := scanAccepted(results.QueryRow())
+	stored, err := readStoredCallbacks(results.Query())
 	if closeErr := results.Close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
 	if err != nil {
-		return AcceptedCallback{}, err
+		return nil, err
 	}
-	if !found {
-		if res, err = lookUpDuplicate(ctx, tx, in.DedupeKey); err != nil {
-			return AcceptedCallback{}, err
+	res, entries, err := matchStored(ctx, tx, batch, cols, stored)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) > 0 {
+		if r.OnAcceptedBatch != nil {
+			if err := r.OnAcceptedBatch(ctx, tx, entries); err != nil {
+				return nil, fmt.Errorf("hand %d callback(s) to processing: %w", len(entries), err)
+			}
+		} else {
+			for _, entry := range entries {
+				if err := r.OnAccepted(ctx, tx, entry); err != nil {
+					return nil, fmt.Errorf("hand callback %d to processing: %w", entry.ID, err)
+				}
+			}
 		}
 	}
-	if !res.Duplicate {
-		entry := InboxEntry{
-			ID: res.InboxID, DedupeKey: in.DedupeKey, OrderType: in.OrderType, OrderID: in.OrderID,
-			CustomerOrderID: in.CustomerOrderID, Status: in.Status, Message: in.Message, Note: in.Note,
-			LastModified: in.LastModified, Body: in.Body, ContentType: in.ContentType,
-			Outcome: res.Outcome, ReceivedAt: receivedAt,
-		}
-		if err := r.OnAccepted(ctx, tx, entry); err != nil {
-			return AcceptedCallback{}, fmt.Errorf("hand callback %d to processing: %w", res.InboxID, err)
-		}
-	}
-	// A duplicate changed nothing; committing ends the transaction as cheaply as rolling back.
+	// Duplicates changed nothing; committing ends the transaction as cheaply as rolling back.
 	if err := tx.Commit(ctx); err != nil {
-		return AcceptedCallback{}, fmt.Errorf("commit: %w", err)
+		return nil, fmt.Errorf("commit: %w", err)
 	}
 	committed = true
 	return res, nil
 }
 
-// querier is what both the pool and a transaction offer for the duplicate lookup.
+// matchStored matches acceptCallbacksSQL's answer to the batch: the result for every callback,
+// and the new rows that need processing (not malformed).
+func matchStored(ctx context.Context, q querier, batch []InboundCallback, cols *inboxColumnArrays, stored map[string]storedCallback) ([]AcceptedCallback, []InboxEntry, error) {
+	if len(stored) < len(cols.keySet) {
+		// Keys that were not inserted: stored before (a duplicate), or by a concurrent identical
+		// callback that committed while the statement ran (the insert waited for it and skipped).
+		missing := make([]string, 0, len(cols.keySet)-len(stored))
+		for key := range cols.keySet {
+			if _, ok := stored[key]; !ok {
+				missing = append(missing, key)
+			}
+		}
+		earlier, err := readStoredCallbacks(q.Query(ctx, lookUpStoredSQL, missing))
+		if err != nil {
+			return nil, nil, fmt.Errorf("look up duplicate callbacks: %w", err)
+		}
+		for key, row := range earlier {
+			stored[key] = row
+		}
+	}
+	res := make([]AcceptedCallback, len(batch))
+	var entries []InboxEntry
+	seen := make(map[string]bool, len(batch))
+	for i, in := range batch {
+		row, ok := stored[in.DedupeKey]
+		if !ok {
+			return nil, nil, fmt.Errorf("inbox returned no row for dedupe key %q", in.DedupeKey)
+		}
+		res[i] = AcceptedCallback{InboxID: row.id, Outcome: row.outcome, Duplicate: row.existed || seen[in.DedupeKey]}
+		seen[in.DedupeKey] = true
+		if res[i].Duplicate || in.Malformed {
+			continue
+		}
+		entries = append(entries, InboxEntry{
+			ID: row.id, DedupeKey: in.DedupeKey, OrderType: in.OrderType, OrderID: in.OrderID,
+			CustomerOrderID: in.CustomerOrderID, Status: in.Status, Message: in.Message, Note: in.Note,
+			LastModified: in.LastModified, Body: in.Body, ContentType: in.ContentType,
+			Outcome: row.outcome, ReceivedAt: row.receivedAt,
+		})
+	}
+	return res, entries, nil
+}
+
+// querier is what both the pool and a transaction offer.
 type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// scanAccepted reads acceptCallbackSQL's answer. No row at all means a concurrent identical
-// callback committed while the statement ran: the insert waited for it and skipped, but the
-// statement's snapshot predates it, so lookUpDuplicate (a new statement) must find it.
-func scanAccepted(row pgx.Row) (res AcceptedCallback, receivedAt time.Time, found bool, err error) {
-	var outcome string
-	err = row.Scan(&res.InboxID, &outcome, &receivedAt, &res.Duplicate)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return AcceptedCallback{}, time.Time{}, false, nil
-	}
-	if err != nil {
-		return AcceptedCallback{}, time.Time{}, false, fmt.Errorf("insert into inbox: %w", err)
-	}
-	res.Outcome = InboxOutcome(outcome)
-	return res, receivedAt, true, nil
+type storedCallback struct {
+	id         int64
+	outcome    InboxOutcome
+	receivedAt time.Time
+	existed    bool
 }
 
-func lookUpDuplicate(ctx context.Context, q querier, dedupeKey string) (AcceptedCallback, error) {
-	res := AcceptedCallback{Duplicate: true}
-	var outcome string
-	err := q.QueryRow(ctx, `SELECT id, outcome FROM callback_inbox WHERE dedupe_key = $1`, dedupeKey).Scan(&res.InboxID, &outcome)
+func readStoredCallbacks(rows pgx.Rows, err error) (map[string]storedCallback, error) {
 	if err != nil {
-		return AcceptedCallback{}, fmt.Errorf("look up duplicate callback: %w", err)
+		return nil, err
 	}
-	res.Outcome = InboxOutcome(outcome)
-	return res, nil
+	defer rows.Close()
+	stored := map[string]storedCallback{}
+	for rows.Next() {
+		var (
+			row     storedCallback
+			key     string
+			outcome string
+		)
+		if err := rows.Scan(&row.id, &key, &outcome, &row.receivedAt, &row.existed); err != nil {
+			return nil, err
+		}
+		row.outcome = InboxOutcome(outcome)
+		stored[key] = row
+	}
+	return stored, rows.Err()
+}
+
+// inboxColumnArrays holds a batch column by column, as acceptCallbacksSQL takes it.
+type inboxColumnArrays struct {
+	dedupeKeys, orderTypes, orderIDs, customerOrderIDs, statuses, messages, notes []string
+	lastModified                                                                  []*time.Time
+	bodies                                                                        [][]byte
+	contentTypes                                                                  []string
+	malformed                                                                     []bool
+	parseErrors                                                                   []string
+	keySet                                                                        map[string]struct{}
+}
+
+func inboxColumnsOf(n int) *inboxColumnArrays {
+	return &inboxColumnArrays{
+		dedupeKeys: make([]string, 0, n), orderTypes: make([]string, 0, n), orderIDs: make([]string, 0, n),
+		customerOrderIDs: make([]string, 0, n), statuses: make([]string, 0, n), messages: make([]string, 0, n),
+		notes: make([]string, 0, n), lastModified: make([]*time.Time, 0, n), bodies: make([][]byte, 0, n),
+		contentTypes: make([]string, 0, n), malformed: make([]bool, 0, n), parseErrors: make([]string, 0, n),
+		keySet: make(map[string]struct{}, n),
+	}
+}
+
+func (c *inboxColumnArrays) add(in InboundCallback) {
+	var lastModified *time.Time
+	if !in.LastModified.IsZero() {
+		lastModified = &in.LastModified
+	}
+	body := in.Body
+	if body == nil {
+		body = []byte{} // the column is NOT NULL; an empty body is still a body
+	}
+	c.dedupeKeys = append(c.dedupeKeys, in.DedupeKey)
+	c.orderTypes = append(c.orderTypes, in.OrderType)
+	c.orderIDs = append(c.orderIDs, in.OrderID)
+	c.customerOrderIDs = append(c.customerOrderIDs, in.CustomerOrderID)
+	c.statuses = append(c.statuses, in.Status)
+	c.messages = append(c.messages, in.Message)
+	c.notes = append(c.notes, in.Note)
+	c.lastModified = append(c.lastModified, lastModified)
+	c.bodies = append(c.bodies, body)
+	c.contentTypes = append(c.contentTypes, in.ContentType)
+	c.malformed = append(c.malformed, in.Malformed)
+	c.parseErrors = append(c.parseErrors, in.ParseError)
+	c.keySet[in.DedupeKey] = struct{}{}
+}
+
+func (c *inboxColumnArrays) args() []any {
+	return []any{c.dedupeKeys, c.orderTypes, c.orderIDs, c.customerOrderIDs, c.statuses, c.messages,
+		c.notes, c.lastModified, c.bodies, c.contentTypes, c.malformed, c.parseErrors}
 }
 
 // boundInbound makes the parsed fields storable whatever the input: valid UTF-8 without NUL
@@ -356,7 +493,8 @@ const (
 // cursor, an unknown outcome, a page size out of range).
 var ErrInvalidInboxFilter = errors.New("invalid inbox filter")
 
-// InboxFilter selects inbox entries. Zero fields do not filter.
+// InboxFilter selects inbox entries. Zero fields do not filter. OrderType and Status match in any
+// letter case ("foc" finds FOC); OrderID matches exactly.
 type InboxFilter struct {
 	OrderID   string
 	OrderType string
@@ -398,10 +536,10 @@ func (db *DB) ListInbox(ctx context.Context, f InboxFilter) (entries []InboxEntr
 		add("order_id = $?", f.OrderID)
 	}
 	if f.OrderType != "" {
-		add("order_type = $?", f.OrderType)
+		add("lower(order_type) = lower($?)", f.OrderType)
 	}
 	if f.Status != "" {
-		add("status = $?", f.Status)
+		add("status = $?", strings.ToUpper(f.Status)) // stored as the decoder gives it: upper case
 	}
 	if f.Outcome != "" {
 		if !f.Outcome.Valid() {

@@ -493,6 +493,8 @@ func TestListInboxFiltersAndPages(t *testing.T) {
 		{"by order id", store.InboxFilter{OrderID: "order-a"}, "fba"},
 		{"by order type", store.InboxFilter{OrderType: "csrs"}, "gc"},
 		{"by status", store.InboxFilter{Status: "FOC"}, "eb"},
+		{"by status in lower case", store.InboxFilter{Status: "foc"}, "eb"},
+		{"by order type in another case", store.InboxFilter{OrderType: "CSRs"}, "gc"},
 		{"by outcome", store.InboxFilter{Outcome: store.InboxMalformed}, "d"},
 		{"combined", store.InboxFilter{OrderType: "portins", Status: "FOC", OrderID: "order-b"}, "e"},
 		{"received window", store.InboxFilter{ReceivedAfter: base.Add(2 * time.Minute), ReceivedBefore: base.Add(5 * time.Minute)}, "edc"},
@@ -575,4 +577,236 @@ func TestListInboxFiltersAndPages(t *testing.T) {
 	if _, err := db.InboxEntry(ctx, 987654); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("InboxEntry(missing) error = %v, want ErrNotFound", err)
 	}
+}
+
+func TestInboxAcceptBatch(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	if _, err := (store.InboxReceiver{DB: db}).Accept(ctx, inbound("stored-before", "order-b")); err != nil {
+		t.Fatal(err)
+	}
+	var handed [][]store.InboxEntry
+	receiver := store.InboxReceiver{DB: db, OnAcceptedBatch: func(ctx context.Context, tx pgx.Tx, entries []store.InboxEntry) error {
+		handed = append(handed, entries)
+		return nil
+	}}
+	note := inbound("new-c", "order-c")
+	note.Note = "LNP team: new LOA needed"
+	batch := []store.InboundCallback{
+		inbound("new-a", "order-a"),
+		inbound("stored-before", "order-b"),
+		inbound("new-a", "order-a"), // the same event twice in one burst
+		{DedupeKey: "malformed:m", Body: []byte("<Notif"), Malformed: true, ParseError: "unexpected EOF"},
+		note,
+	}
+	res, err := receiver.AcceptBatch(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, err := db.ListInbox(ctx, store.InboxFilter{OrderID: "order-b"})
+	if err != nil || len(before) != 1 {
+		t.Fatalf("earlier entry: %v %v", before, err)
+	}
+	want := []struct {
+		duplicate bool
+		outcome   store.InboxOutcome
+	}{
+		{false, store.InboxUnknownOrder},
+		{true, store.InboxUnknownOrder},
+		{true, store.InboxUnknownOrder},
+		{false, store.InboxMalformed},
+		{false, store.InboxUnknownOrder},
+	}
+	for i, w := range want {
+		if res[i].Duplicate != w.duplicate || res[i].Outcome != w.outcome || res[i].InboxID == 0 {
+			t.Errorf("result %d = %+v, want duplicate %v, outcome %s", i, res[i], w.duplicate, w.outcome)
+		}
+	}
+	if res[1].InboxID != before[0].ID || res[2].InboxID != res[0].InboxID {
+		t.Errorf("duplicates point at %d and %d, want %d (stored earlier) and %d (first in the batch)", res[1].InboxID, res[2].InboxID, before[0].ID, res[0].InboxID)
+	}
+	if len(handed) != 1 || len(handed[0]) != 2 || handed[0][0].ID != res[0].InboxID || handed[0][1].ID != res[4].InboxID ||
+		handed[0][1].Note != note.Note || handed[0][0].ReceivedAt.IsZero() {
+		t.Errorf("batch hook got %+v, want one call with the two new processable rows in input order", handed)
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM callback_inbox`); n != 4 {
+		t.Errorf("inbox rows = %d, want 4 (earlier, a, malformed, c)", n)
+	}
+}
+
+func TestInboxAcceptBatchPerEntryHookAndRollback(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	var ids []int64
+	perEntry := store.InboxReceiver{DB: db, OnAccepted: func(_ context.Context, _ pgx.Tx, e store.InboxEntry) error {
+		ids = append(ids, e.ID)
+		if e.OrderID == "poison" {
+			return errors.New("job queue refused")
+		}
+		return nil
+	}}
+	good := []store.InboundCallback{inbound("one", "o1"), inbound("two", "o2"), inbound("three", "o3")}
+	res, err := perEntry.AcceptBatch(ctx, good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 3 || ids[0] != res[0].InboxID || ids[2] != res[2].InboxID {
+		t.Errorf("per-entry hook saw %v, want the three new rows in order %v", ids, res)
+	}
+	// One failing hand-off rolls back the whole batch: nothing of it is stored.
+	_, err = perEntry.AcceptBatch(ctx, []store.InboundCallback{inbound("four", "o4"), inbound("five", "poison")})
+	if err == nil {
+		t.Fatal("a batch whose hand-off failed was accepted")
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM callback_inbox WHERE dedupe_key IN ('four', 'five')`); n != 0 {
+		t.Errorf("%d rows of the failed batch stored, want none", n)
+	}
+}
+
+func TestInboxAcceptBatchEnqueuesRiverJobsInOneStatement(t *testing.T) {
+	ctx := context.Background()
+	db := openTestDB(t)
+	riverClient, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	receiver := store.InboxReceiver{DB: db, OnAcceptedBatch: func(ctx context.Context, tx pgx.Tx, entries []store.InboxEntry) error {
+		params := make([]river.InsertManyParams, len(entries))
+		for i, e := range entries {
+			params[i] = river.InsertManyParams{Args: noticeArgs{InboxID: e.ID}}
+		}
+		_, err := riverClient.InsertManyTx(ctx, tx, params)
+		return err
+	}}
+	var batch []store.InboundCallback
+	for i := range 40 {
+		batch = append(batch, inbound(fmt.Sprint("burst-", i%30), fmt.Sprint("order-", i%30))) // 10 repeats
+	}
+	if _, err := receiver.AcceptBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM river_job j JOIN callback_inbox c ON c.id = (j.args->>'inbox_id')::bigint`); n != 30 {
+		t.Errorf("jobs for inbox rows = %d, want 30", n)
+	}
+}
+
+func TestInboxAcceptBatchesSharingKeysConcurrently(t *testing.T) {
+	// Bursts overlap: several batches holding some of the same events in different orders must
+	// neither deadlock nor store an event twice, and must agree on every event's inbox entry.
+	ctx := context.Background()
+	db := openTestDB(t)
+	receiver := store.InboxReceiver{DB: db, OnAcceptedBatch: func(context.Context, pgx.Tx, []store.InboxEntry) error { return nil }}
+	const rounds, writers, keys = 15, 8, 40
+	for round := range rounds {
+		results := make([][]store.AcceptedCallback, writers)
+		batches := make([][]store.InboundCallback, writers)
+		errs := make([]error, writers)
+		for w := range writers {
+			for k := range keys {
+				key := (k*7 + w*13) % keys // a different order per writer
+				if w%2 == 1 {
+					key = keys - 1 - key
+				}
+				batches[w] = append(batches[w], inbound(fmt.Sprint("shared-", round, "-", key), fmt.Sprint("order-", key)))
+			}
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Go(func() {
+				<-start
+				results[w], errs[w] = receiver.AcceptBatch(ctx, batches[w])
+			})
+		}
+		close(start)
+		wg.Wait()
+		idOf := map[string]int64{}
+		fresh := 0
+		for w := range writers {
+			if errs[w] != nil {
+				t.Fatalf("round %d writer %d: %v", round, w, errs[w])
+			}
+			for i, r := range results[w] {
+				key := batches[w][i].DedupeKey
+				if id, ok := idOf[key]; ok && id != r.InboxID {
+					t.Errorf("%s: inbox entry %d for one writer, %d for another", key, id, r.InboxID)
+				}
+				idOf[key] = r.InboxID
+				if !r.Duplicate {
+					fresh++
+				}
+			}
+		}
+		if fresh != keys {
+			t.Errorf("round %d: %d callbacks reported new, want %d (each event once)", round, fresh, keys)
+		}
+	}
+	if n := countRows(t, db, `SELECT count(*) FROM callback_inbox`); n != rounds*keys {
+		t.Errorf("inbox rows = %d, want %d", n, rounds*keys)
+	}
+}
+
+func TestInboxStatementsKeepIndexPlans(t *testing.T) {
+	// The inbox statements are prepared once per connection and their plans cached, possibly as
+	// generic plans made while the tables were still empty. Whatever the batch size and the
+	// tables' sizes at planning time, every lookup must stay an index probe: a scan of the inbox
+	// or of the port orders would grow with the tables and slow every callback down.
+	ctx := context.Background()
+	db := openTestDB(t)
+	conn, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	const types = "text[], text[], text[], text[], text[], text[], text[], timestamptz[], bytea[], text[], boolean[], text[]"
+	for _, stmt := range []string{
+		"SET plan_cache_mode = force_generic_plan",
+		"PREPARE accept_callbacks(" + types + ") AS " + store.AcceptCallbacksSQL,
+		"PREPARE look_up_stored(text[]) AS " + store.LookUpStoredSQL,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatalf("%.60s: %v", stmt, err)
+		}
+	}
+	explain := func(sql string) string {
+		t.Helper()
+		rows, err := conn.Query(ctx, sql)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(lines, "\n")
+	}
+	check := func(when string) {
+		t.Helper()
+		// Generic plans are forced: the argument values do not shape them.
+		plans := explain(`EXPLAIN EXECUTE accept_callbacks(ARRAY['k'], ARRAY['portins'], ARRAY['bw-1'], ARRAY['pf-1'],
+				ARRAY['FOC'], ARRAY[''], ARRAY[''], ARRAY[NULL::timestamptz], ARRAY['\x00'::bytea], ARRAY['application/xml'],
+				ARRAY[false], ARRAY[''])`) + "\n" + explain(`EXPLAIN EXECUTE look_up_stored(ARRAY['k'])`)
+		for _, scan := range []string{"Seq Scan on callback_inbox", "Seq Scan on port_orders", "Seq Scan on csr_lookups"} {
+			if strings.Contains(plans, scan) {
+				t.Errorf("%s: plan has a %s:\n%s", when, scan, plans)
+			}
+		}
+		if !strings.Contains(plans, "Index") {
+			t.Errorf("%s: no index in the plans:\n%s", when, plans)
+		}
+	}
+	check("tables empty and never analyzed")
+
+	if _, err := db.Pool.Exec(ctx, `
+		INSERT INTO port_requests (id, status, state, number_count)
+			SELECT md5('r' || i)::uuid, 'submitted', '{}', 1 FROM generate_series(1, 500) i;
+		INSERT INTO port_orders (id, request_id, status, bandwidth_order_id)
+			SELECT 'pf-' || i, md5('r' || (i % 500 + 1))::uuid, 'submitted', 'bw-' || i FROM generate_series(1, 20000) i;
+		INSERT INTO csr_lookups (csr_order_id, port_order_id, request_id, status)
+			SELECT 'csr-' || i, 'pf-' || i, md5('r' || (i % 500 + 1))::uuid, 'RECEIVED' FROM generate_series(1, 5000) i;
+		INSERT INTO callback_inbox (dedupe_key, body) SELECT 'filler-' || i, '\x00' FROM generate_series(1, 20000) i;
+		ANALYZE port_orders; ANALYZE csr_lookups; ANALYZE callback_inbox;`); err != nil {
+		t.Fatal(err)
+	}
+	check("tables filled and analyzed")
 }
