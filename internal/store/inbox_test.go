@@ -810,3 +810,56 @@ func TestInboxStatementsKeepIndexPlans(t *testing.T) {
 	}
 	check("tables filled and analyzed")
 }
+
+func TestInboxInsertProbesOrdersByIndexWhateverTheBatchSize(t *testing.T) {
+	// A burst's group can hold dozens of callbacks; the known-order lookup must stay one index
+	// probe per callback rather than become a scan of every port order (as EXISTS subqueries do
+	// once the planner expects enough rows).
+	ctx := context.Background()
+	db := openTestDB(t)
+	if _, err := db.Pool.Exec(ctx, `
+		INSERT INTO port_requests (id, status, state, number_count)
+			SELECT md5('r' || i)::uuid, 'submitted', '{}', 1 FROM generate_series(1, 500) i;
+		INSERT INTO port_orders (id, request_id, status, bandwidth_order_id)
+			SELECT 'pf-' || i, md5('r' || (i % 500 + 1))::uuid, 'submitted', 'bw-' || i FROM generate_series(1, 20000) i;
+		INSERT INTO csr_lookups (csr_order_id, port_order_id, request_id, status)
+			SELECT 'csr-' || i, 'pf-' || i, md5('r' || (i % 500 + 1))::uuid, 'RECEIVED' FROM generate_series(1, 5000) i;
+		ANALYZE port_orders; ANALYZE csr_lookups;`); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 16, 64} {
+		cols := make([][]string, 7)
+		var (
+			lastModified []*time.Time
+			bodies       [][]byte
+			contentTypes []string
+			malformed    []bool
+			parseErrors  []string
+		)
+		for i := range size {
+			for c, v := range []string{fmt.Sprint("plan-", size, "-", i), "portins", fmt.Sprint("bw-", i*37), fmt.Sprint("pf-", i*37), "FOC", "", ""} {
+				cols[c] = append(cols[c], v)
+			}
+			lastModified = append(lastModified, nil)
+			bodies = append(bodies, []byte("x"))
+			contentTypes = append(contentTypes, "application/xml")
+			malformed = append(malformed, false)
+			parseErrors = append(parseErrors, "")
+		}
+		// EXPLAIN of the statement with its arguments: the plan made for this batch.
+		rows, err := db.Pool.Query(ctx, "EXPLAIN "+store.AcceptCallbacksSQL, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
+			lastModified, bodies, contentTypes, malformed, parseErrors)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan := strings.Join(lines, "\n")
+		if strings.Contains(plan, "Seq Scan on port_orders") || strings.Contains(plan, "Seq Scan on csr_lookups") ||
+			!strings.Contains(plan, "port_orders_bandwidth_order_id_key") {
+			t.Errorf("batch of %d: the known-order lookup is not an index probe:\n%s", size, plan)
+		}
+	}
+}
