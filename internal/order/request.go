@@ -32,6 +32,9 @@ type PortRequest struct {
 	StatusReason         string          `json:"status_reason,omitempty"`
 	Action               *ActionRequired `json:"action,omitempty"`
 	Orders               []PortOrder     `json:"orders,omitempty"`
+	// Bulk is the Bandwidth bulk port-in the request goes through (see bulk.go); nil for a
+	// request ported with individual port-ins.
+	Bulk              *BulkOrder `json:"bulk,omitempty"`
 	CancelRequestedAt    time.Time       `json:"cancel_requested_at,omitzero"`
 	// NextCheckAt is when the reconciler should next send CheckDue; zero when nothing is left to
 	// check (terminal).
@@ -48,6 +51,21 @@ type NumberState struct {
 	Status    NumberStatus `json:"status"`
 	Reason    string       `json:"reason,omitempty"`
 	PortOrder string       `json:"port_order,omitempty"`
+	// Account is the number's own account at the losing carrier, when the customer gave one
+	// per number (CSV intake); nil means the request's billing number, account number and PIN.
+	Account *NumberAccount `json:"account,omitempty"`
+	// Route is the 1-based index into PortRequest.Bulk.Routes of the losing carrier and port
+	// type the portability check found for the number (bulk requests only; 0 when unknown).
+	Route int `json:"route,omitempty"`
+}
+
+// NumberAccount is one number's account at the losing carrier. Numbers that share a losing
+// carrier are ported together only when they share the account too: one port-in carries one
+// billing number, one account number and one PIN.
+type NumberAccount struct {
+	BillingNumber string `json:"billing_number,omitempty"`
+	AccountNumber Secret `json:"account_number,omitempty"`
+	PIN           Secret `json:"pin,omitempty"`
 }
 
 // ActionRequired says what an operator must supply before the flow can go on.
@@ -144,6 +162,14 @@ type PortOrder struct {
 	CancelRefusal string          `json:"cancel_refusal,omitempty"`
 	Activation    ActivationState `json:"activation"`
 	LastNote      string          `json:"last_note,omitempty"`
+	// InBulk marks a draft child of the request's bulk port-in that is being prepared (CSR,
+	// then a SUPP of the detached draft) and goes to Bandwidth with the bulk's submission. A
+	// child that needs an operator leaves the bulk and is ported on its own (see bulk.go).
+	InBulk bool `json:"in_bulk,omitempty"`
+	// BulkOrderID is the Bandwidth bulk port-in the order was submitted with.
+	BulkOrderID string `json:"bulk_order_id,omitempty"`
+	// Account is the account of the order's numbers when they carry their own (CSV intake).
+	Account *NumberAccount `json:"account,omitempty"`
 }
 
 // AddressSource says where an address or name came from.
@@ -217,10 +243,14 @@ type Intake struct {
 	Activation           Activation
 	Documents            []string
 	Policy               Policy
+	// NumberAccounts holds per-number account data (billing number, account number, PIN) by
+	// number; numbers without an entry use the request's.
+	NumberAccounts map[string]NumberAccount
 }
 
-// MaxNumbers caps a request: Bandwidth rejects automated on-net port-ins above 999 numbers.
-const MaxNumbers = 999
+// MaxNumbers caps a request: one Bandwidth bulk port-in's TN list takes at most 20,000 numbers
+// (PROTOCOL §7.1). Requests above Policy.BulkThreshold numbers go through a bulk port-in.
+const MaxNumbers = 20000
 
 // ValidationError lists everything wrong with an Intake, one problem per field.
 type ValidationError struct {

@@ -384,7 +384,16 @@ type Policy struct {
 	OnCsrFailure CsrFailurePolicy `json:"on_csr_failure"`
 	// CsrTimeout is how long to wait for a CSR answer (nanoseconds in JSON).
 	CsrTimeout time.Duration `json:"csr_timeout"`
+	// BulkThreshold: a request with more numbers than this goes through a Bandwidth bulk
+	// port-in (0 means DefaultBulkThreshold).
+	BulkThreshold int `json:"bulk_threshold,omitempty"`
+	// BulkForMultipleCarriers: a request whose numbers have more than one losing carrier goes through
+	// a bulk port-in too (the default); false ports each carrier's numbers with its own port-in.
+	BulkForMultipleCarriers bool `json:"bulk_for_multiple_carriers,omitempty"`
 }
+
+// DefaultBulkThreshold is the request size above which portflow uses a bulk port-in.
+const DefaultBulkThreshold = 50
 
 // BandwidthError is one error Bandwidth reported, with the numbers it names when it names any.
 type BandwidthError struct {
