@@ -241,6 +241,8 @@ type NotificationSubject string
 const (
 	SubjectCsr    NotificationSubject = "csr"
 	SubjectPortIn NotificationSubject = "port_in"
+	// SubjectBulk is the request's bulk port-in; Notified.PortOrder is then empty.
+	SubjectBulk NotificationSubject = "bulk"
 )
 
 // Notified is a Bandwidth notification: only a hint that the order changed, answered by reading

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/portflow/portflow/internal/order"
@@ -62,10 +63,11 @@ func (s *Requests) Insert(ctx context.Context, tx pgx.Tx, r order.PortRequest) e
 	}
 	_, err = tx.Exec(ctx, `
 		INSERT INTO port_requests (id, customer_order_id, status, status_reason, action_code, version, state,
-		                           number_count, next_check_at, created_at, updated_at)
-		VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, $10, $10)`,
+		                           number_count, next_check_at, created_at, updated_at,
+		                           bulk_order_id, bulk_step, bulk_status)
+		VALUES ($1, NULLIF($2, ''), $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, $13)`,
 		r.ID, r.CustomerOrderID, string(r.Status), r.StatusReason, actionCode(r), r.Version, state,
-		len(r.Numbers), nullTime(r.NextCheckAt), r.CreatedAt)
+		len(r.Numbers), nullTime(r.NextCheckAt), r.CreatedAt, bulkOrderID(r), bulkStep(r), bulkStatus(r))
 	if err != nil {
 		return MapError(fmt.Errorf("insert request %s: %w", r.ID, err))
 	}
@@ -114,10 +116,10 @@ func (s *Requests) Save(ctx context.Context, tx pgx.Tx, before, after order.Port
 	tag, err := tx.Exec(ctx, `
 		UPDATE port_requests
 		   SET status = $2, status_reason = $3, action_code = $4, version = $5, state = $6,
-		       next_check_at = $7, updated_at = $8
+		       next_check_at = $7, updated_at = $8, bulk_order_id = $9, bulk_step = $10, bulk_status = $11
 		 WHERE id = $1`,
 		after.ID, string(after.Status), after.StatusReason, actionCode(after), after.Version, state,
-		nullTime(after.NextCheckAt), after.UpdatedAt)
+		nullTime(after.NextCheckAt), after.UpdatedAt, bulkOrderID(after), bulkStep(after), bulkStatus(after))
 	if err != nil {
 		return MapError(fmt.Errorf("save request %s: %w", after.ID, err))
 	}
@@ -276,7 +278,7 @@ func (s *Requests) Timeline(ctx context.Context, requestID string, afterID int64
 type OrderRef struct {
 	RequestID string
 	PortOrder string
-	// Subject is "port_in" or "csr".
+	// Subject is "port_in", "csr" or "bulk" (PortOrder is then empty).
 	Subject order.NotificationSubject
 }
 
@@ -295,6 +297,24 @@ func (s *Requests) FindOrder(ctx context.Context, orderType, orderID, customerOr
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return OrderRef{}, MapError(err)
 		}
+	case "bulkPortins":
+		// A bulk port-in belongs to the request as a whole; its CustomerOrderId is the request id.
+		ref.Subject = order.SubjectBulk
+		err := s.db.Pool.QueryRow(ctx, `SELECT id::text FROM port_requests WHERE bulk_order_id = $1`, orderID).Scan(&ref.RequestID)
+		if err == nil {
+			return ref, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return OrderRef{}, MapError(err)
+		}
+		if _, perr := uuid.Parse(customerOrderID); perr != nil {
+			return OrderRef{}, fmt.Errorf("bulk order %s: %w", orderID, ErrNotFound)
+		}
+		err = s.db.Pool.QueryRow(ctx, `SELECT id::text FROM port_requests WHERE id = $1`, customerOrderID).Scan(&ref.RequestID)
+		if err != nil {
+			return OrderRef{}, MapError(fmt.Errorf("bulk order %s (customer order id %s): %w", orderID, customerOrderID, err))
+		}
+		return ref, nil
 	case "csrs":
 		ref.Subject = order.SubjectCsr
 		err := s.db.Pool.QueryRow(ctx, `SELECT request_id::text, port_order_id FROM csr_lookups WHERE csr_order_id = $1`, orderID).Scan(&ref.RequestID, &ref.PortOrder)
@@ -483,6 +503,28 @@ func actionCode(r order.PortRequest) any {
 		return nil
 	}
 	return r.Action.Code
+}
+
+// bulkOrderID, bulkStep and bulkStatus are the plain bulk columns (NULL without a bulk).
+func bulkOrderID(r order.PortRequest) any {
+	if r.Bulk == nil || r.Bulk.BandwidthOrderID == "" {
+		return nil
+	}
+	return r.Bulk.BandwidthOrderID
+}
+
+func bulkStep(r order.PortRequest) any {
+	if r.Bulk == nil {
+		return nil
+	}
+	return string(r.Bulk.Step)
+}
+
+func bulkStatus(r order.PortRequest) any {
+	if r.Bulk == nil || r.Bulk.ProcessingStatus == "" {
+		return nil
+	}
+	return r.Bulk.ProcessingStatus
 }
 
 func nullTime(t time.Time) any {
