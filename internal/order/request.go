@@ -35,7 +35,7 @@ type PortRequest struct {
 	// Bulk is the Bandwidth bulk port-in the request goes through (see bulk.go); nil for a
 	// request ported with individual port-ins.
 	Bulk              *BulkOrder `json:"bulk,omitempty"`
-	CancelRequestedAt    time.Time       `json:"cancel_requested_at,omitzero"`
+	CancelRequestedAt time.Time  `json:"cancel_requested_at,omitzero"`
 	// NextCheckAt is when the reconciler should next send CheckDue; zero when nothing is left to
 	// check (terminal).
 	NextCheckAt time.Time `json:"next_check_at,omitzero"`
