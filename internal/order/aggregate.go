@@ -12,6 +12,8 @@ var stage = map[OrderStatus]Status{
 	OrderAwaitingCsr:      StatusAwaitingCsr,
 	OrderCsrRequested:     StatusAwaitingCsr,
 	OrderCreating:         StatusSubmitting,
+	OrderPreparing:        StatusSubmitting,
+	OrderReady:            StatusSubmitting,
 	OrderSubmitted:        StatusSubmitted,
 	OrderPendingDocuments: StatusSubmitted,
 	OrderException:        StatusSubmitted,
@@ -37,8 +39,13 @@ func AggregateStatus(r PortRequest) (Status, string) {
 		if len(r.Numbers) > 0 && allNumbersSettled(r) {
 			return finishedStatus(r)
 		}
-		switch r.Status {
-		case StatusCheckingPortability:
+		switch {
+		case r.Status == StatusCheckingPortability && r.bulkWaitsForBandwidth():
+			if r.Bulk.Step == BulkStepCreating {
+				return r.Status, "Creating the Bandwidth bulk port-in."
+			}
+			return r.Status, "Bandwidth is validating the numbers of bulk port-in " + r.Bulk.BandwidthOrderID + " and splitting them by losing carrier."
+		case r.Status == StatusCheckingPortability:
 			return r.Status, "Checking portability and losing carriers with Bandwidth."
 		default:
 			return StatusReceived, "Received; the portability check starts shortly."
@@ -59,7 +66,7 @@ func AggregateStatus(r PortRequest) (Status, string) {
 		}
 	}
 	for _, o := range r.Orders {
-		if o.Status == OrderRequestedCancel || (o.Status == OrderCreating && o.CancelRequested) {
+		if o.Status == OrderRequestedCancel || ((o.Status == OrderCreating || o.Status == OrderReady) && o.CancelRequested) {
 			return StatusCancelRequested, "Cancellation requested; waiting for Bandwidth to confirm it."
 		}
 	}
@@ -79,6 +86,9 @@ func stageReason(r PortRequest, s Status) string {
 		reason = "Waiting for the customer service record (CSR) from the losing carrier."
 	case StatusSubmitting:
 		reason = "Submitting the port-in to Bandwidth."
+		if r.Bulk != nil && (r.Bulk.Step == BulkStepPreparing || r.Bulk.Step == BulkStepSubmitting) {
+			reason = "Preparing the child port-ins of bulk port-in " + r.Bulk.BandwidthOrderID + " with the validated data; the bulk is submitted once all are ready."
+		}
 	case StatusSubmitted:
 		reason = "Bandwidth is processing the port; waiting for the losing carrier's firm order commitment (FOC)."
 	case StatusFoc:

@@ -7,23 +7,23 @@ type BulkStep string
 
 // Bulk steps, in flow order.
 const (
-	// BulkCreating: the draft bulk port-in is being created (CreateBulkPortIn issued).
-	BulkCreating BulkStep = "creating"
-	// BulkValidating: the TN list is at Bandwidth, which validates it and splits it into
+	// BulkStepCreating: the draft bulk port-in is being created (CreateBulkPortIn issued).
+	BulkStepCreating BulkStep = "creating"
+	// BulkStepValidating: the TN list is at Bandwidth, which validates it and splits it into
 	// draft child port-ins by losing carrier and port type.
-	BulkValidating BulkStep = "validating"
-	// BulkPreparing: the children exist (detached from the bulk so that each can be
+	BulkStepValidating BulkStep = "validating"
+	// BulkStepPreparing: the children exist (detached from the bulk so that each can be
 	// supplemented); each gets its CSR and a SUPP with the validated data.
-	BulkPreparing BulkStep = "preparing"
-	// BulkSubmitting: the prepared children are attached again and the bulk is submitted.
-	BulkSubmitting BulkStep = "submitting"
-	// BulkSubmitted: Bandwidth works the children; the bulk's status follows them.
-	BulkSubmitted BulkStep = "submitted"
-	// BulkFinished: every child is finished.
-	BulkFinished BulkStep = "finished"
-	// BulkAbandoned: nothing was left to submit (every number failed or every child left the
+	BulkStepPreparing BulkStep = "preparing"
+	// BulkStepSubmitting: the prepared children are attached again and the bulk is submitted.
+	BulkStepSubmitting BulkStep = "submitting"
+	// BulkStepSubmitted: Bandwidth works the children; the bulk's status follows them.
+	BulkStepSubmitted BulkStep = "submitted"
+	// BulkStepFinished: every child is finished.
+	BulkStepFinished BulkStep = "finished"
+	// BulkStepAbandoned: nothing was left to submit (every number failed or every child left the
 	// bulk to wait for an operator); the draft was deleted.
-	BulkAbandoned BulkStep = "abandoned"
+	BulkStepAbandoned BulkStep = "abandoned"
 )
 
 // Bandwidth bulk port-in statuses (PROTOCOL §7.2).
@@ -53,6 +53,8 @@ type BulkOrder struct {
 	// TnListPuts counts TN lists sent: a list Bandwidth finds invalid is sent again without the
 	// numbers it names, a bounded number of times.
 	TnListPuts int `json:"tn_list_puts,omitempty"`
+	// Submits counts submissions Bandwidth refused without naming a child.
+	Submits int `json:"submits,omitempty"`
 	// Errors are Bandwidth's last errors about the bulk (validation, submission).
 	Errors []BandwidthError `json:"errors,omitempty"`
 	// CreatedAt is when the draft was created; a draft left idle for 48 h is purged by

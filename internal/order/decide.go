@@ -73,16 +73,38 @@ func Decide(r PortRequest, ev Event) (Decision, error) {
 
 // decider carries one decision in progress.
 type decider struct {
-	before   PortRequest
-	r        PortRequest
-	ev       Event
-	now      time.Time
-	effects  []Effect
-	timeline []Entry
-	ignored  string
+	// numberIndex maps a number to its index in r.Numbers (built on first use: a bulk request
+	// holds up to 20,000 numbers).
+	numberIndex map[string]int
+	before      PortRequest
+	r           PortRequest
+	ev          Event
+	now         time.Time
+	effects     []Effect
+	timeline    []Entry
+	ignored     string
+}
+
+// number returns the state of tn in the request being decided, or nil.
+func (d *decider) number(tn string) *NumberState {
+	if d.numberIndex == nil {
+		d.numberIndex = make(map[string]int, len(d.r.Numbers))
+		for i, n := range d.r.Numbers {
+			d.numberIndex[n.TN] = i
+		}
+	}
+	i, ok := d.numberIndex[tn]
+	if !ok {
+		return nil
+	}
+	return &d.r.Numbers[i]
 }
 
 func (d *decider) dispatch() error {
+	if n, ok := d.ev.(Notified); ok && n.Subject == SubjectBulk {
+		d.bulkNotified(n)
+		return nil
+	}
 	if oe, ok := d.ev.(portOrderEvent); ok {
 		if d.r.order(oe.portOrderID()) == nil {
 			d.ignore("request %s has no port order %q", d.r.ID, oe.portOrderID())
@@ -134,6 +156,22 @@ func (d *decider) dispatch() error {
 		d.notified(ev)
 	case CheckDue:
 		d.checkDue()
+	case BulkCreated:
+		d.bulkCreated(ev)
+	case BulkRejected:
+		d.bulkRejected(ev)
+	case BulkValidated:
+		d.bulkValidated(ev)
+	case DraftPrepared:
+		d.draftPrepared(ev)
+	case DraftRejected:
+		d.draftRejected(ev)
+	case BulkSubmitted:
+		d.bulkSubmitted(ev)
+	case BulkSubmitRejected:
+		d.bulkSubmitRejected(ev)
+	case BulkObserved:
+		d.bulkObserved(ev)
 	default:
 		return fmt.Errorf("order: unknown event %T", ev)
 	}
@@ -146,6 +184,8 @@ func (d *decider) finish() (Decision, error) {
 		return Decision{Request: d.before, Ignored: d.ignored}, nil
 	}
 	from := d.before.Status
+	d.advanceBulk()
+	d.finishBulk()
 	d.r.Status, d.r.StatusReason = AggregateStatus(d.r)
 	d.r.Action = firstAction(d.r)
 	if d.r.Status != from {
@@ -212,6 +252,7 @@ func (d *decider) setStatus(o *PortOrder, to OrderStatus, detail string) {
 
 // requireAction stops a port order for an operator.
 func (d *decider) requireAction(o *PortOrder, a *ActionRequired) {
+	d.leaveBulk(o, "waiting for an operator: "+a.Code)
 	a.PortOrder = o.ID
 	a.Since = d.now
 	o.Action = a
@@ -226,7 +267,7 @@ func (d *decider) requireAction(o *PortOrder, a *ActionRequired) {
 // finishNumbers sets the status of every number of a port order that is still in flight.
 func (d *decider) finishNumbers(o *PortOrder, status NumberStatus, reason string) {
 	for _, tn := range o.Numbers {
-		if n := d.r.number(tn); n != nil && (n.Status == NumberPorting || n.Status == NumberPending) {
+		if n := d.number(tn); n != nil && (n.Status == NumberPorting || n.Status == NumberPending) {
 			n.Status, n.Reason = status, reason
 		}
 	}
@@ -250,7 +291,12 @@ func (d *decider) accepted() {
 		return
 	}
 	d.r.Status = StatusCheckingPortability
-	d.emit(CheckPortability{Numbers: d.pendingNumbers()})
+	if checkable := d.checkableNumbers(); len(checkable) > 0 {
+		d.emit(CheckPortability{Numbers: checkable})
+		return
+	}
+	// Only toll-free numbers: the bulk port-in's validation is their portability check.
+	d.startBulk(nil)
 }
 
 // checkDue is the reconcile tick: reissue what may have been lost, poll what is waiting, act on
@@ -260,12 +306,22 @@ func (d *decider) checkDue() {
 	case d.r.Status == StatusReceived:
 		d.accepted()
 		return
+	case d.r.Status == StatusCheckingPortability && d.r.Bulk != nil:
+		d.reconcileBulk()
+		return
 	case d.r.Status == StatusCheckingPortability:
-		d.emit(CheckPortability{Numbers: d.pendingNumbers()})
+		if checkable := d.checkableNumbers(); len(checkable) > 0 {
+			d.emit(CheckPortability{Numbers: checkable})
+		} else {
+			d.startBulk(nil)
+		}
 		return
 	case d.r.Status.Terminal():
 		d.ignore("request is %s", d.r.Status)
 		return
+	}
+	if d.r.Bulk != nil {
+		d.reconcileBulk()
 	}
 	for i := range d.r.Orders {
 		o := &d.r.Orders[i]
@@ -292,6 +348,13 @@ func (d *decider) reconcile(o *PortOrder) {
 			// Find-or-create by CustomerOrderId: harmless if the first create got through.
 			d.createPortIn(o, "")
 		}
+	case OrderPreparing:
+		if due {
+			// Writing the same data into the draft again is harmless.
+			d.prepareChild(o, "")
+		}
+	case OrderReady:
+		// Waits for the bulk's submission, which the bulk's own reconcile reissues.
 	case OrderActionRequired:
 		if o.BandwidthOrderID != "" {
 			d.emit(FetchPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
@@ -308,7 +371,7 @@ func (d *decider) reconcile(o *PortOrder) {
 			o.PendingSupp = nil
 			if plan.WirelessInfo != nil {
 				// The PIN is kept only on the request.
-				plan.WirelessInfo.PIN = d.r.PIN
+				plan.WirelessInfo.PIN = d.pinFor(o)
 			}
 			d.sendSupp(o, plan)
 			return
@@ -327,10 +390,26 @@ func (d *decider) notified(ev Notified) {
 	switch {
 	case ev.Subject == SubjectCsr && o.Csr.OrderID != "":
 		d.emit(FetchCsr{PortOrder: o.ID, CsrOrderID: o.Csr.OrderID})
-	case ev.Subject == SubjectPortIn && o.BandwidthOrderID != "":
+	case ev.Subject == SubjectPortIn && o.BandwidthOrderID != "" && !o.InBulk:
 		d.emit(FetchPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
 	default:
 		d.ignore("port order %s has no %s order to read yet", o.ID, ev.Subject)
+	}
+}
+
+// bulkNotified turns a bulkPortins notification into a read of the bulk (or of its TN list
+// while it is being validated).
+func (d *decider) bulkNotified(ev Notified) {
+	b := d.r.Bulk
+	switch {
+	case b == nil || b.BandwidthOrderID == "":
+		d.ignore("request has no bulk port-in to read")
+	case b.Step == BulkStepValidating:
+		d.emit(CollectBulkChildren{BandwidthOrderID: b.BandwidthOrderID})
+	case b.Step == BulkStepSubmitted:
+		d.emit(FetchBulkPortIn{BandwidthOrderID: b.BandwidthOrderID})
+	default:
+		d.ignore("bulk port-in %s is %s; nothing to read", b.BandwidthOrderID, b.Step)
 	}
 }
 
@@ -343,7 +422,7 @@ func (d *decider) noteReceived(ev NoteReceived) {
 	}
 	o.LastNote = ev.Text
 	d.note(o, "Bandwidth note: "+ev.Text)
-	if !o.Status.Terminal() && o.BandwidthOrderID != "" {
+	if !o.Status.Terminal() && o.BandwidthOrderID != "" && !o.InBulk {
 		d.emit(FetchPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
 	}
 }

@@ -7,18 +7,26 @@ type EffectKind string
 
 // Effect kinds.
 const (
-	EffectCheckPortability   EffectKind = "check_portability"
-	EffectCreateCsr          EffectKind = "create_csr"
-	EffectFetchCsr           EffectKind = "fetch_csr"
-	EffectUpdateCsr          EffectKind = "update_csr"
-	EffectCancelCsr          EffectKind = "cancel_csr"
-	EffectCreatePortIn       EffectKind = "create_port_in"
-	EffectUploadDocuments    EffectKind = "upload_documents"
-	EffectFetchPortIn        EffectKind = "fetch_port_in"
-	EffectSuppPortIn         EffectKind = "supp_port_in"
-	EffectActivatePortIn     EffectKind = "activate_port_in"
-	EffectScheduleActivation EffectKind = "schedule_activation"
-	EffectCancelPortIn       EffectKind = "cancel_port_in"
+	EffectCheckPortability    EffectKind = "check_portability"
+	EffectCreateCsr           EffectKind = "create_csr"
+	EffectFetchCsr            EffectKind = "fetch_csr"
+	EffectUpdateCsr           EffectKind = "update_csr"
+	EffectCancelCsr           EffectKind = "cancel_csr"
+	EffectCreatePortIn        EffectKind = "create_port_in"
+	EffectUploadDocuments     EffectKind = "upload_documents"
+	EffectFetchPortIn         EffectKind = "fetch_port_in"
+	EffectSuppPortIn          EffectKind = "supp_port_in"
+	EffectActivatePortIn      EffectKind = "activate_port_in"
+	EffectScheduleActivation  EffectKind = "schedule_activation"
+	EffectCancelPortIn        EffectKind = "cancel_port_in"
+	EffectCreateBulkPortIn    EffectKind = "create_bulk_port_in"
+	EffectPutBulkTnList       EffectKind = "put_bulk_tn_list"
+	EffectCollectBulkChildren EffectKind = "collect_bulk_children"
+	EffectPrepareDraft        EffectKind = "prepare_draft"
+	EffectDiscardDraft        EffectKind = "discard_draft"
+	EffectSubmitBulk          EffectKind = "submit_bulk"
+	EffectFetchBulkPortIn     EffectKind = "fetch_bulk_port_in"
+	EffectDeleteBulkPortIn    EffectKind = "delete_bulk_port_in"
 )
 
 // Effect is work Decide asks the orchestrator to do — almost always a call to Bandwidth — whose
@@ -113,6 +121,87 @@ type CancelPortIn struct {
 	PortOrder        string
 	BandwidthOrderID string
 }
+
+// CreateBulkPortIn: POST /bulkPortins as a DRAFT with the request's shared defaults; answer
+// with BulkCreated or BulkRejected{Call: create}.
+type CreateBulkPortIn struct {
+	Plan BulkPlan
+}
+
+// BulkPlan is the <BulkPortin> of a request: the defaults Bandwidth copies to every child.
+type BulkPlan struct {
+	// CustomerOrderID is the request id, so a bulkPortins notification finds its request.
+	CustomerOrderID      string         `json:"customer_order_id"`
+	LoaAuthorizingPerson string         `json:"loa_authorizing_person"`
+	Subscriber           SubscriberPlan `json:"subscriber"`
+	ServiceAddress       AddressParts   `json:"service_address"`
+}
+
+// PutBulkTnList: PUT /bulkPortins/{id}/tnList with Numbers; answer with BulkValidated (the 202's
+// VALIDATE_DRAFT_TNS) or BulkRejected{Call: tn_list}.
+type PutBulkTnList struct {
+	BandwidthOrderID string
+	Numbers          []string
+}
+
+// CollectBulkChildren: GET /bulkPortins/{id}/tnList; once children exist, detach them all
+// (PUT portinList, empty) so each can be supplemented — Bandwidth refuses a SUPP of a child
+// attached to a draft bulk (7717); answer with BulkValidated.
+type CollectBulkChildren struct {
+	BandwidthOrderID string
+}
+
+// PrepareDraft: PUT /portins/{BandwidthOrderID} (SUPP of the draft) with the whole Plan, or,
+// without an id, find the draft by Plan.CustomerOrderID or POST /portins as a DRAFT; answer with
+// DraftPrepared or DraftRejected.
+type PrepareDraft struct {
+	PortOrder        string
+	BandwidthOrderID string
+	Plan             PortInPlan
+}
+
+// DiscardDraft: DELETE /portins/{id} of a draft that left the bulk (removed entirely; a draft
+// already gone counts as done). No answer needed.
+type DiscardDraft struct {
+	PortOrder        string
+	BandwidthOrderID string
+}
+
+// SubmitBulk: PUT /bulkPortins/{id}/portinList with Children, then PATCH ProcessingStatus
+// IN_PROGRESS; answer with BulkSubmitted or BulkSubmitRejected. A bulk found already submitted
+// counts as submitted.
+type SubmitBulk struct {
+	BandwidthOrderID string
+	Children         []string
+}
+
+// FetchBulkPortIn: GET /bulkPortins/{id}; answer with BulkObserved.
+type FetchBulkPortIn struct {
+	BandwidthOrderID string
+}
+
+// DeleteBulkPortIn: DELETE /bulkPortins/{id} of a draft nothing is left in. No answer needed.
+type DeleteBulkPortIn struct {
+	BandwidthOrderID string
+}
+
+func (CreateBulkPortIn) Kind() EffectKind    { return EffectCreateBulkPortIn }
+func (PutBulkTnList) Kind() EffectKind       { return EffectPutBulkTnList }
+func (CollectBulkChildren) Kind() EffectKind { return EffectCollectBulkChildren }
+func (PrepareDraft) Kind() EffectKind        { return EffectPrepareDraft }
+func (DiscardDraft) Kind() EffectKind        { return EffectDiscardDraft }
+func (SubmitBulk) Kind() EffectKind          { return EffectSubmitBulk }
+func (FetchBulkPortIn) Kind() EffectKind     { return EffectFetchBulkPortIn }
+func (DeleteBulkPortIn) Kind() EffectKind    { return EffectDeleteBulkPortIn }
+
+func (CreateBulkPortIn) effect()    {}
+func (PutBulkTnList) effect()       {}
+func (CollectBulkChildren) effect() {}
+func (PrepareDraft) effect()        {}
+func (DiscardDraft) effect()        {}
+func (SubmitBulk) effect()          {}
+func (FetchBulkPortIn) effect()     {}
+func (DeleteBulkPortIn) effect()    {}
 
 func (CheckPortability) Kind() EffectKind   { return EffectCheckPortability }
 func (CreateCsr) Kind() EffectKind          { return EffectCreateCsr }

@@ -29,6 +29,14 @@ const (
 	KindDocumentsAdded      EventKind = "documents_added"
 	KindNotified            EventKind = "notified"
 	KindCheckDue            EventKind = "check_due"
+	KindBulkCreated         EventKind = "bulk_created"
+	KindBulkRejected        EventKind = "bulk_rejected"
+	KindBulkValidated       EventKind = "bulk_validated"
+	KindDraftPrepared       EventKind = "draft_prepared"
+	KindDraftRejected       EventKind = "draft_rejected"
+	KindBulkSubmitted       EventKind = "bulk_submitted"
+	KindBulkSubmitRejected  EventKind = "bulk_submit_rejected"
+	KindBulkObserved        EventKind = "bulk_observed"
 )
 
 // EventKinds lists every event kind.
@@ -40,6 +48,8 @@ var EventKinds = []EventKind{
 	KindCorrected, KindCancelRequested, KindCancelRefused,
 	KindActivationRequested, KindActivationDue, KindActivationRefused,
 	KindNoteReceived, KindNotified, KindCheckDue, KindDocumentsAdded,
+	KindBulkCreated, KindBulkRejected, KindBulkValidated, KindDraftPrepared, KindDraftRejected,
+	KindBulkSubmitted, KindBulkSubmitRejected, KindBulkObserved,
 }
 
 // Event is something that happened to a port request: an operator command, a result of a call
@@ -259,6 +269,86 @@ type CheckDue struct {
 	At time.Time
 }
 
+// BulkCreated reports the draft bulk port-in created for the request.
+type BulkCreated struct {
+	At               time.Time
+	BandwidthOrderID string
+}
+
+// BulkCall names the bulk call a BulkRejected answers.
+type BulkCall string
+
+// Bulk calls that can be refused.
+const (
+	BulkCallCreate BulkCall = "create"
+	BulkCallTnList BulkCall = "tn_list"
+)
+
+// BulkRejected is a 4xx from creating the bulk port-in or from PUT tnList.
+type BulkRejected struct {
+	At     time.Time
+	Call   BulkCall
+	Errors []BandwidthError
+}
+
+// BulkChild is a draft child port-in Bandwidth made from the bulk's TN list.
+type BulkChild struct {
+	BandwidthOrderID string
+	Numbers          []string
+}
+
+// BulkValidated is the bulk's TN list as Bandwidth reports it (the 202 of PUT tnList, or
+// GET tnList): still validating, valid with its children, or invalid with the numbers it names.
+type BulkValidated struct {
+	At               time.Time
+	BandwidthOrderID string
+	// ProcessingStatus is VALIDATE_DRAFT_TNS, VALID_DRAFT_TNS or INVALID_DRAFT_TNS.
+	ProcessingStatus string
+	Children         []BulkChild
+	// Errors name the numbers that cannot be ported, with Bandwidth's code.
+	Errors []BandwidthError
+}
+
+// DraftPrepared reports a bulk child's draft port-in updated (or created) with the data portflow
+// chose for it; it now waits for the bulk's submission.
+type DraftPrepared struct {
+	At               time.Time
+	PortOrder        string
+	BandwidthOrderID string
+}
+
+// DraftRejected is a 4xx from updating or creating a bulk child's draft.
+type DraftRejected struct {
+	At        time.Time
+	PortOrder string
+	Errors    []BandwidthError
+}
+
+// BulkSubmitted reports the bulk port-in submitted (PATCH IN_PROGRESS) with its prepared
+// children attached.
+type BulkSubmitted struct {
+	At               time.Time
+	BandwidthOrderID string
+	ProcessingStatus string
+	LastModified     time.Time
+}
+
+// BulkSubmitRejected is a 4xx from attaching the children or submitting the bulk: Bandwidth
+// names the children it refuses (ChildErrors, by Bandwidth order id) or the bulk as a whole.
+type BulkSubmitRejected struct {
+	At          time.Time
+	Errors      []BandwidthError
+	ChildErrors map[string][]BandwidthError
+}
+
+// BulkObserved is the bulk port-in as read with GET /bulkPortins/{id}.
+type BulkObserved struct {
+	At               time.Time
+	BandwidthOrderID string
+	ProcessingStatus string
+	LastModified     time.Time
+}
+
 func (e Accepted) Kind() EventKind            { return KindAccepted }
 func (e PortabilityChecked) Kind() EventKind  { return KindPortabilityChecked }
 func (e PortabilityRejected) Kind() EventKind { return KindPortabilityRejected }
@@ -342,3 +432,33 @@ func (e ActivationDue) portOrderID() string     { return e.PortOrder }
 func (e ActivationRefused) portOrderID() string { return e.PortOrder }
 func (e NoteReceived) portOrderID() string      { return e.PortOrder }
 func (e Notified) portOrderID() string          { return e.PortOrder }
+
+func (e BulkCreated) Kind() EventKind        { return KindBulkCreated }
+func (e BulkRejected) Kind() EventKind       { return KindBulkRejected }
+func (e BulkValidated) Kind() EventKind      { return KindBulkValidated }
+func (e DraftPrepared) Kind() EventKind      { return KindDraftPrepared }
+func (e DraftRejected) Kind() EventKind      { return KindDraftRejected }
+func (e BulkSubmitted) Kind() EventKind      { return KindBulkSubmitted }
+func (e BulkSubmitRejected) Kind() EventKind { return KindBulkSubmitRejected }
+func (e BulkObserved) Kind() EventKind       { return KindBulkObserved }
+
+func (e BulkCreated) Time() time.Time        { return e.At }
+func (e BulkRejected) Time() time.Time       { return e.At }
+func (e BulkValidated) Time() time.Time      { return e.At }
+func (e DraftPrepared) Time() time.Time      { return e.At }
+func (e DraftRejected) Time() time.Time      { return e.At }
+func (e BulkSubmitted) Time() time.Time      { return e.At }
+func (e BulkSubmitRejected) Time() time.Time { return e.At }
+func (e BulkObserved) Time() time.Time       { return e.At }
+
+func (BulkCreated) sealed()        {}
+func (BulkRejected) sealed()       {}
+func (BulkValidated) sealed()      {}
+func (DraftPrepared) sealed()      {}
+func (DraftRejected) sealed()      {}
+func (BulkSubmitted) sealed()      {}
+func (BulkSubmitRejected) sealed() {}
+func (BulkObserved) sealed()       {}
+
+func (e DraftPrepared) portOrderID() string { return e.PortOrder }
+func (e DraftRejected) portOrderID() string { return e.PortOrder }

@@ -10,16 +10,19 @@ import (
 // and starts a CSR lookup per group — unless the carrier needs account details the customer did
 // not give, in which case nothing is sent for that group until an operator supplies them.
 func (d *decider) portabilityChecked(ev PortabilityChecked) {
-	if d.r.Status != StatusCheckingPortability {
+	if d.r.Status != StatusCheckingPortability || d.r.Bulk != nil {
 		d.ignore("portability check result arrived in status %s", d.r.Status)
 		return
 	}
 	for _, nf := range ev.NotPortable {
-		if n := d.r.number(nf.TN); n != nil && n.Status == NumberPending {
+		if n := d.number(nf.TN); n != nil && n.Status == NumberPending {
 			n.Status, n.Reason = NumberFailed, notPortableReason(nf)
 		}
 	}
-	type groupKey struct{ spid, name, portType string }
+	type groupKey struct {
+		spid, name, portType string
+		account              NumberAccount
+	}
 	portable := map[string]PortableNumber{}
 	for _, p := range ev.Portable {
 		portable[p.TN] = p
@@ -29,9 +32,16 @@ func (d *decider) portabilityChecked(ev PortabilityChecked) {
 		groups = map[groupKey][]string{}
 		first  = map[groupKey]PortableNumber{}
 	)
+	tollFree := false
+	var routes []BulkRoute
+	routeIndex := map[BulkRoute]int{}
 	for i := range d.r.Numbers {
 		n := &d.r.Numbers[i]
 		if n.Status != NumberPending {
+			continue
+		}
+		if IsTollFree(n.TN) {
+			tollFree = true
 			continue
 		}
 		p, ok := portable[n.TN]
@@ -39,12 +49,31 @@ func (d *decider) portabilityChecked(ev PortabilityChecked) {
 			n.Status, n.Reason = NumberFailed, "the portability check returned no result for this number"
 			continue
 		}
-		k := groupKey{p.Carrier.SPID, p.Carrier.Name, p.PortType}
+		route := BulkRoute{Carrier: p.Carrier, PortType: p.PortType}
+		if _, ok := routeIndex[route]; !ok {
+			routes = append(routes, route)
+			routeIndex[route] = len(routes)
+		}
+		n.Route = routeIndex[route]
+		k := groupKey{spid: p.Carrier.SPID, name: p.Carrier.Name, portType: p.PortType}
+		if n.Account != nil {
+			k.account = *n.Account
+		}
 		if _, seen := groups[k]; !seen {
 			keys = append(keys, k)
 			first[k] = p
 		}
 		groups[k] = append(groups[k], n.TN)
+	}
+	if d.usesBulk(len(routes), tollFree) {
+		if len(d.pendingNumbers()) == 0 {
+			return
+		}
+		d.startBulk(routes)
+		return
+	}
+	for i := range d.r.Numbers {
+		d.r.Numbers[i].Route = 0 // routes matter only to a bulk port-in
 	}
 	for _, k := range keys {
 		numbers := groups[k]
@@ -53,12 +82,16 @@ func (d *decider) portabilityChecked(ev PortabilityChecked) {
 			Carrier:            first[k].Carrier,
 			PortType:           k.portType,
 			Numbers:            numbers,
-			BillingNumber:      groupBillingNumber(d.r.BillingNumber, numbers),
 			StatusSince:        d.now,
 			SendAccountDetails: first[k].Carrier.IsWireless || first[k].Carrier.AccountNumberRequired,
 		}
+		if k.account != (NumberAccount{}) {
+			acct := k.account
+			o.Account = &acct
+		}
+		o.BillingNumber = d.billingNumberFor(&o)
 		for _, tn := range numbers {
-			n := d.r.number(tn)
+			n := d.number(tn)
 			n.Status, n.PortOrder = NumberPorting, o.ID
 		}
 		o.Status = OrderAwaitingCsr
@@ -96,18 +129,34 @@ func notPortableReason(nf NumberFailure) string {
 	return reason
 }
 
+// accountNumberFor is the account number known for a port order: the one already chosen for
+// it (from its CSR), its numbers' own, or the request's.
+func (d *decider) accountNumberFor(o *PortOrder) Secret {
+	switch {
+	case o.AccountNumber != "":
+		return o.AccountNumber
+	case o.Account != nil && o.Account.AccountNumber != "":
+		return o.Account.AccountNumber
+	}
+	return d.r.AccountNumber
+}
+
+// pinFor is the port-out PIN of a port order: its numbers' own, or the request's.
+func (d *decider) pinFor(o *PortOrder) Secret {
+	if o.Account != nil && o.Account.PIN != "" {
+		return o.Account.PIN
+	}
+	return d.r.PIN
+}
+
 // missingAccountDetails lists what the losing carrier needs that the request lacks: wireless
 // carriers need the account number and PIN, some wireline carriers the account number.
 func (d *decider) missingAccountDetails(o *PortOrder) []string {
 	var missing []string
-	account := o.AccountNumber
-	if account == "" {
-		account = d.r.AccountNumber
-	}
-	if (o.Carrier.IsWireless || o.Carrier.AccountNumberRequired) && account == "" {
+	if (o.Carrier.IsWireless || o.Carrier.AccountNumberRequired) && d.accountNumberFor(o) == "" {
 		missing = append(missing, FieldAccountNumber)
 	}
-	if o.Carrier.IsWireless && d.r.PIN == "" {
+	if o.Carrier.IsWireless && d.pinFor(o) == "" {
 		missing = append(missing, FieldPIN)
 	}
 	return missing
@@ -141,7 +190,7 @@ func carrierName(c Carrier) string {
 // rest are checked again; without named numbers the request fails, unless Bandwidth only asked
 // to retry later.
 func (d *decider) portabilityRejected(ev PortabilityRejected) {
-	if d.r.Status != StatusCheckingPortability {
+	if d.r.Status != StatusCheckingPortability || d.r.Bulk != nil {
 		d.ignore("portability rejection arrived in status %s", d.r.Status)
 		return
 	}
@@ -152,7 +201,7 @@ func (d *decider) portabilityRejected(ev PortabilityRejected) {
 	named := false
 	for _, e := range ev.Errors {
 		for _, tn := range e.Numbers {
-			if n := d.r.number(tn); n != nil && n.Status == NumberPending {
+			if n := d.number(tn); n != nil && n.Status == NumberPending {
 				n.Status, n.Reason = NumberFailed, e.String()
 				named = true
 			}
@@ -160,14 +209,19 @@ func (d *decider) portabilityRejected(ev PortabilityRejected) {
 	}
 	if !named {
 		for i := range d.r.Numbers {
-			if n := &d.r.Numbers[i]; n.Status == NumberPending {
+			if n := &d.r.Numbers[i]; n.Status == NumberPending && !IsTollFree(n.TN) {
 				n.Status, n.Reason = NumberFailed, "portability check refused: "+describeErrors(ev.Errors)
 			}
 		}
+		if len(d.pendingNumbers()) > 0 {
+			d.startBulk(nil)
+		}
 		return
 	}
-	if rest := d.pendingNumbers(); len(rest) > 0 {
+	if rest := d.checkableNumbers(); len(rest) > 0 {
 		d.emit(CheckPortability{Numbers: rest})
+	} else if len(d.pendingNumbers()) > 0 {
+		d.startBulk(nil)
 	}
 }
 
@@ -185,15 +239,11 @@ func (d *decider) csrPlan(o *PortOrder) CsrPlan {
 	if line1 == "" {
 		line1 = d.r.ServiceAddressParts.line1()
 	}
-	account := o.AccountNumber
-	if account == "" {
-		account = d.r.AccountNumber
-	}
 	return CsrPlan{
 		CustomerOrderID:        o.ID,
 		WorkingOrBillingNumber: o.BillingNumber,
-		AccountNumber:          account,
-		PIN:                    d.r.PIN,
+		AccountNumber:          d.accountNumberFor(o),
+		PIN:                    d.pinFor(o),
 		EndUserName:            d.r.Subscriber.DisplayName(),
 		AuthorizingUserName:    d.r.LoaAuthorizingPerson,
 		AddressLine1:           line1,
@@ -420,7 +470,7 @@ func (d *decider) useCsr(o *PortOrder, ev CsrObserved) {
 	}
 	o.AccountNumber = data.AccountNumber
 	if o.AccountNumber == "" {
-		o.AccountNumber = d.r.AccountNumber
+		o.AccountNumber = d.accountNumberFor(o)
 	}
 }
 
@@ -433,7 +483,7 @@ func (d *decider) useCustomerData(o *PortOrder) {
 		o.NameSource = SourceCustomer
 	}
 	if o.AccountNumber == "" {
-		o.AccountNumber = d.r.AccountNumber
+		o.AccountNumber = d.accountNumberFor(o)
 	}
 }
 

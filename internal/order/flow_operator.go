@@ -217,6 +217,13 @@ func (d *decider) takeCorrection(o *PortOrder, a *ActionRequired, supplied map[s
 	}
 	if supplied[FieldAccountNumber] {
 		o.AccountNumber = d.r.AccountNumber
+		if o.Account != nil {
+			o.Account.AccountNumber = d.r.AccountNumber
+		}
+	}
+	if supplied[FieldPIN] && o.Account != nil {
+		// The operator's PIN replaces the one the numbers came with.
+		o.Account.PIN = d.r.PIN
 	}
 	asked := slices.Contains(a.Fields, FieldAccountNumber) || slices.Contains(a.Fields, FieldPIN)
 	portInRejection := a.Resume == ResumeSupp || a.Resume == ResumeCreatePortIn
@@ -294,6 +301,13 @@ func (d *decider) cancelRequested(ev CancelRequested) error {
 			n.Status, n.Reason = NumberCancelled, reason
 		}
 	}
+	if b := d.r.Bulk; b != nil {
+		switch b.Step {
+		case BulkStepCreating, BulkStepValidating, BulkStepPreparing:
+			// Nothing was submitted: the draft goes, and with it its attached children.
+			d.abandonBulk("cancelled on request")
+		}
+	}
 	for i := range d.r.Orders {
 		o := &d.r.Orders[i]
 		if o.Status.Terminal() {
@@ -303,6 +317,16 @@ func (d *decider) cancelRequested(ev CancelRequested) error {
 		o.StatusBeforeCancel = o.Status
 		o.CancelRefusal = ""
 		switch {
+		case o.InBulk && d.r.Bulk.Step == BulkStepSubmitting:
+			// The submission is in flight: what it submits is cancelled when it reports back.
+			d.note(o, "cancellation requested while the bulk port-in is being submitted")
+		case o.InBulk:
+			if o.Csr.OrderID != "" && (o.Csr.Outcome == "" || o.Csr.Outcome == CsrOutcomeActionRequired) {
+				d.emit(CancelCsr{PortOrder: o.ID, CsrOrderID: o.Csr.OrderID})
+			}
+			d.leaveBulk(o, "cancelled")
+			d.finishNumbers(o, NumberCancelled, reason)
+			d.setStatus(o, OrderCancelled, reason)
 		case o.BandwidthOrderID != "":
 			d.emit(CancelPortIn{PortOrder: o.ID, BandwidthOrderID: o.BandwidthOrderID})
 			o.RetryAt = d.now.Add(reissueAfter)

@@ -9,6 +9,10 @@ import (
 
 // createPortIn issues the port-in of a port order with the data chosen so far.
 func (d *decider) createPortIn(o *PortOrder, detail string) {
+	if o.InBulk {
+		d.prepareChild(o, detail)
+		return
+	}
 	plan := d.portInPlan(o, d.focFor(o))
 	o.Submitted = plan.withoutPIN()
 	o.RetryAt = d.now.Add(reissueAfter)
@@ -50,7 +54,7 @@ func (d *decider) portInPlan(o *PortOrder, foc time.Time) PortInPlan {
 		PortType:             o.PortType,
 	}
 	if o.SendAccountDetails {
-		plan.WirelessInfo = &WirelessInfo{AccountNumber: o.AccountNumber, PIN: d.r.PIN}
+		plan.WirelessInfo = &WirelessInfo{AccountNumber: o.AccountNumber, PIN: d.pinFor(o)}
 	}
 	return plan
 }
@@ -136,7 +140,8 @@ func (d *decider) portInCreated(ev PortInCreated) {
 
 // uploadPendingDocuments uploads the request's documents the port-in does not have yet.
 func (d *decider) uploadPendingDocuments(o *PortOrder) {
-	if o.BandwidthOrderID == "" || o.CancelRequested {
+	if o.BandwidthOrderID == "" || o.CancelRequested || o.InBulk {
+		// A bulk child gets its documents once the bulk is submitted.
 		return
 	}
 	var pending []string
@@ -198,6 +203,8 @@ func (d *decider) portInObserved(ev PortInObserved) {
 	obs := observation{status: ev.ProcessingStatus, foc: ev.ActualFocDate, errors: ev.Errors,
 		completed: ev.CompletedNumbers, lastModified: ev.LastModified}
 	switch {
+	case o.InBulk:
+		d.ignore("port order %s is a draft of the bulk port-in; it is followed once submitted", o.ID)
 	case o.BandwidthOrderID == "":
 		d.ignore("port order %s has no Bandwidth order yet", o.ID)
 	case ev.BandwidthOrderID != "" && ev.BandwidthOrderID != o.BandwidthOrderID:
@@ -299,12 +306,16 @@ func (d *decider) complete(o *PortOrder, completed []string, detail string) {
 		completed = o.Numbers
 	}
 	o.CompletedNumbers = slices.Clone(completed)
+	done := make(map[string]bool, len(completed))
+	for _, tn := range completed {
+		done[tn] = true
+	}
 	for _, tn := range o.Numbers {
-		n := d.r.number(tn)
+		n := d.number(tn)
 		if n == nil {
 			continue
 		}
-		if slices.Contains(completed, tn) {
+		if done[tn] {
 			n.Status, n.Reason = NumberCompleted, ""
 		} else if n.Status == NumberPorting {
 			n.Status, n.Reason = NumberFailed, "Bandwidth completed the port order without this number"

@@ -299,7 +299,7 @@ func NewPortRequest(in Intake, now time.Time) (PortRequest, error) {
 	case len(in.Numbers) > MaxNumbers:
 		v.add("/numbers", "too_many", fmt.Sprintf("at most %d numbers per request", MaxNumbers))
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(in.Numbers))
 	for i, tn := range in.Numbers {
 		ptr := fmt.Sprintf("/numbers/%d", i)
 		switch {
@@ -309,6 +309,15 @@ func NewPortRequest(in Intake, now time.Time) (PortRequest, error) {
 			v.add(ptr, "duplicate", "number listed twice")
 		}
 		seen[tn] = true
+	}
+	for tn, acct := range in.NumberAccounts {
+		ptr := "/number_accounts/" + tn
+		switch {
+		case !seen[tn]:
+			v.add(ptr, "unknown_number", "account data is given for a number that is not in the request")
+		case acct.BillingNumber != "" && !nanpPattern.MatchString(acct.BillingNumber):
+			v.add(ptr+"/billing_number", "invalid", "must be a 10-digit North American number")
+		}
 	}
 	billing := in.BillingNumber
 	if billing == "" && len(in.Numbers) > 0 {
@@ -349,9 +358,15 @@ func NewPortRequest(in Intake, now time.Time) (PortRequest, error) {
 		return PortRequest{}, &ValidationError{Problems: v.problems}
 	}
 
+	if policy.BulkThreshold <= 0 {
+		policy.BulkThreshold = DefaultBulkThreshold
+	}
 	numbers := make([]NumberState, len(in.Numbers))
 	for i, tn := range in.Numbers {
 		numbers[i] = NumberState{TN: tn, Status: NumberPending}
+		if acct, ok := in.NumberAccounts[tn]; ok && acct != (NumberAccount{}) {
+			numbers[i].Account = &acct
+		}
 	}
 	activation := in.Activation
 	if activation.Mode == "" {
@@ -478,6 +493,12 @@ func (r PortRequest) clone() PortRequest {
 	c.FocWish = clonePtr(r.FocWish)
 	c.Activation.At = clonePtr(r.Activation.At)
 	c.Action = r.Action.clone()
+	if r.Bulk != nil {
+		b := *r.Bulk
+		b.Routes = append([]BulkRoute(nil), r.Bulk.Routes...)
+		b.Errors = cloneErrors(r.Bulk.Errors)
+		c.Bulk = &b
+	}
 	if r.Orders != nil {
 		c.Orders = make([]PortOrder, len(r.Orders))
 		for i, o := range r.Orders {
@@ -494,6 +515,7 @@ func (o PortOrder) clone() PortOrder {
 	c.CompletedNumbers = append([]string(nil), o.CompletedNumbers...)
 	c.DocumentsUploaded = append([]string(nil), o.DocumentsUploaded...)
 	c.Action = o.Action.clone()
+	c.Account = clonePtr(o.Account)
 	c.Csr.Errors = cloneErrors(o.Csr.Errors)
 	c.Csr.Differences = append([]FieldDifference(nil), o.Csr.Differences...)
 	if o.Csr.Data != nil {

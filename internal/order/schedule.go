@@ -7,6 +7,9 @@ import "time"
 const (
 	// checkSoon: something was just asked of Bandwidth (portability, CSR or port-in creation).
 	checkSoon = 2 * time.Minute
+	// checkBulkValidation: Bandwidth validates a bulk TN list in seconds to minutes and sends
+	// no notification for it, so it is polled.
+	checkBulkValidation = 30 * time.Second
 	// checkCsr: a real-time CSR answers within minutes.
 	checkCsr = 10 * time.Minute
 	// checkFresh: within the first hour after a port order changed, changes come in bursts.
@@ -32,9 +35,15 @@ func NextCheck(r PortRequest, now time.Time) time.Time {
 		return time.Time{}
 	}
 	if len(r.Orders) == 0 {
+		if r.bulkWaitsForBandwidth() && r.Bulk.Step == BulkStepValidating {
+			return now.Add(checkBulkValidation)
+		}
 		return now.Add(checkSoon)
 	}
 	var next time.Time
+	if r.Bulk != nil && r.Bulk.Step == BulkStepSubmitting {
+		next = now.Add(checkSoon)
+	}
 	for _, o := range r.Orders {
 		t := orderNextCheck(o, now)
 		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
@@ -63,7 +72,7 @@ func orderNextCheck(o PortOrder, now time.Time) time.Time {
 		return best
 	}
 	switch o.Status {
-	case OrderAwaitingCsr, OrderCreating:
+	case OrderAwaitingCsr, OrderCreating, OrderPreparing:
 		if o.RetryAt.After(now) {
 			return o.RetryAt
 		}
@@ -100,6 +109,8 @@ func orderNextCheck(o PortOrder, now time.Time) time.Time {
 		return soonest(now.Add(checkDays), dayBefore)
 	case OrderRequestedCancel:
 		return now.Add(checkCancelling)
+	case OrderReady:
+		return now.Add(checkSoon)
 	case OrderActionRequired:
 		if o.BandwidthOrderID != "" {
 			return now.Add(checkOperator)

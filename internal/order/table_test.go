@@ -267,6 +267,8 @@ func statusFixtures(t *testing.T) []fixture {
 	cancelled.apply(PortInObserved{At: t0.Add(2 * time.Hour), PortOrder: orderID(1), BandwidthOrderID: "bw-1", ProcessingStatus: ProcessingCancelled, LastModified: t0.Add(2 * time.Hour)})
 	add("cancelled", cancelled)
 
+	out = append(out, bulkFixtures(t)...)
+
 	failed := newFlow(t, testIntake())
 	failed.r = submitted.r
 	failed.apply(PortInObserved{At: t0.Add(time.Hour), PortOrder: orderID(1), BandwidthOrderID: "bw-1", ProcessingStatus: ProcessingCancelled,
@@ -414,6 +416,7 @@ func sampleEvents(r PortRequest, kind EventKind) []Event {
 	case KindCheckDue:
 		out = append(out, CheckDue{At: now}, CheckDue{At: late}, CheckDue{At: late.Add(time.Hour)}, CheckDue{At: now.Add(72 * time.Hour)})
 	}
+	out = append(out, bulkSampleEvents(r, kind, now, ids)...)
 	return out
 }
 

@@ -64,7 +64,12 @@ const (
 	// OrderCsrRequested: the CSR order exists; waiting for the losing carrier's record.
 	OrderCsrRequested OrderStatus = "csr_requested"
 	// OrderCreating: CreatePortIn issued; waiting to learn the Bandwidth order id.
-	OrderCreating         OrderStatus = "creating"
+	OrderCreating OrderStatus = "creating"
+	// OrderPreparing: a bulk child's draft is being written with the validated data.
+	OrderPreparing OrderStatus = "preparing"
+	// OrderReady: a bulk child's draft holds the validated data; it waits for the bulk's
+	// submission.
+	OrderReady            OrderStatus = "ready"
 	OrderSubmitted        OrderStatus = "submitted"
 	OrderPendingDocuments OrderStatus = "pending_documents"
 	OrderException        OrderStatus = "exception"
@@ -79,7 +84,7 @@ const (
 
 // OrderStatuses lists every port order status.
 var OrderStatuses = []OrderStatus{
-	OrderAwaitingCsr, OrderCsrRequested, OrderCreating, OrderSubmitted, OrderPendingDocuments,
+	OrderAwaitingCsr, OrderCsrRequested, OrderCreating, OrderPreparing, OrderReady, OrderSubmitted, OrderPendingDocuments,
 	OrderException, OrderRequestedSupp, OrderFoc, OrderRequestedCancel, OrderComplete,
 	OrderCancelled, OrderActionRequired, OrderFailed,
 }
