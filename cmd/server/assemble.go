@@ -91,7 +91,8 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 		DB: db, Box: box, Bandwidth: bw, Logger: log, Registry: registry,
 		SiteID: cfg.Bandwidth.SiteID, PeerID: cfg.Bandwidth.PeerID,
 		CsrFailurePolicy: order.CsrFailurePolicy(cfg.CsrFailurePolicy),
-		TimeScale:        timeScale,
+		BulkThreshold:    cfg.BulkThreshold, BulkForMultipleCarriers: cfg.BulkMultiCarrier,
+		TimeScale: timeScale,
 	})
 	if err != nil {
 		return nil, err

@@ -61,6 +61,11 @@ type Config struct {
 	// CsrFailurePolicy says what happens when no CSR can be had: "proceed" with the customer's
 	// address, or "hold" the request for an operator.
 	CsrFailurePolicy string
+	// BulkThreshold: requests with more numbers than this go through a Bandwidth bulk port-in.
+	BulkThreshold int
+	// BulkMultiCarrier: requests whose numbers have several losing carriers go through a bulk
+	// port-in too.
+	BulkMultiCarrier bool
 
 	// Generated lists the settings that were generated because sandbox mode allowed it.
 	Generated []string
@@ -113,6 +118,8 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout:          l.duration("PORTFLOW_SHUTDOWN_TIMEOUT", 4*time.Second),
 		ShutdownDelay:            l.duration("PORTFLOW_SHUTDOWN_DELAY", 0),
 		CsrFailurePolicy:         strings.ToLower(l.str("PORTFLOW_CSR_FAILURE_POLICY", "proceed")),
+		BulkThreshold:            l.integer("PORTFLOW_BULK_THRESHOLD", 50, 1, 20000),
+		BulkMultiCarrier:         l.boolean("PORTFLOW_BULK_MULTI_CARRIER", true),
 		Bandwidth: Bandwidth{
 			AccountID:    l.str("BANDWIDTH_ACCOUNT_ID", ""),
 			SiteID:       l.str("BANDWIDTH_SITE_ID", ""),
@@ -299,6 +306,8 @@ func (c Config) Summary() map[string]string {
 		"PORTFLOW_MIGRATE_ON_START":           strconv.FormatBool(c.MigrateOnStart),
 		"PORTFLOW_DATABASE_MAX_CONNS":         strconv.Itoa(c.DatabaseMaxConns),
 		"PORTFLOW_CSR_FAILURE_POLICY":         c.CsrFailurePolicy,
+		"PORTFLOW_BULK_THRESHOLD":             strconv.Itoa(c.BulkThreshold),
+		"PORTFLOW_BULK_MULTI_CARRIER":         strconv.FormatBool(c.BulkMultiCarrier),
 		"BANDWIDTH_ACCOUNT_ID":                c.Bandwidth.AccountID,
 		"BANDWIDTH_SITE_ID":                   c.Bandwidth.SiteID,
 		"BANDWIDTH_PEER_ID":                   c.Bandwidth.PeerID,

@@ -126,6 +126,9 @@ func (o *Orchestrator) scaleSchedule(before order.PortRequest, dec *order.Decisi
 			po.RetryAt = o.scaled(at, po.RetryAt)
 		}
 	}
+	if b := dec.Request.Bulk; b != nil && b.RetryAt.After(at) && (before.Bulk == nil || !b.RetryAt.Equal(before.Bulk.RetryAt)) {
+		b.RetryAt = o.scaled(at, b.RetryAt)
+	}
 }
 
 // scaled compresses the wait from at until t.
@@ -298,6 +301,15 @@ var effectDecoders = map[order.EffectKind]func([]byte) (order.Effect, error){
 	order.EffectSuppPortIn:       decodeAs[order.SuppPortIn],
 	order.EffectActivatePortIn:   decodeAs[order.ActivatePortIn],
 	order.EffectCancelPortIn:     decodeAs[order.CancelPortIn],
+
+	order.EffectCreateBulkPortIn:    decodeAs[order.CreateBulkPortIn],
+	order.EffectPutBulkTnList:       decodeAs[order.PutBulkTnList],
+	order.EffectCollectBulkChildren: decodeAs[order.CollectBulkChildren],
+	order.EffectPrepareDraft:        decodeAs[order.PrepareDraft],
+	order.EffectDiscardDraft:        decodeAs[order.DiscardDraft],
+	order.EffectSubmitBulk:          decodeAs[order.SubmitBulk],
+	order.EffectFetchBulkPortIn:     decodeAs[order.FetchBulkPortIn],
+	order.EffectDeleteBulkPortIn:    decodeAs[order.DeleteBulkPortIn],
 }
 
 func portOrderOf(e order.Effect) string {
@@ -323,6 +335,10 @@ func portOrderOf(e order.Effect) string {
 	case order.CancelPortIn:
 		return v.PortOrder
 	case order.ScheduleActivation:
+		return v.PortOrder
+	case order.PrepareDraft:
+		return v.PortOrder
+	case order.DiscardDraft:
 		return v.PortOrder
 	}
 	return ""

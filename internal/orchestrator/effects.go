@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ type evidence struct {
 // produced (nil when none is due). A retryable failure comes back as an error (the job retries);
 // a refusal by Bandwidth (4xx) comes back as the matching *Rejected/*Refused event.
 func (o *Orchestrator) perform(ctx context.Context, requestID string, e order.Effect) (order.Event, any, error) {
+	if ev, evd, err, ok := o.performBulk(ctx, e); ok {
+		return ev, evd, err
+	}
 	switch e := e.(type) {
 	case order.CheckPortability:
 		return o.checkPortability(ctx, e)
@@ -93,16 +97,31 @@ func (o *Orchestrator) perform(ctx context.Context, requestID string, e order.Ef
 // refused reports a Bandwidth answer that retrying cannot change (a 4xx validation refusal).
 func refused(err error) bool { return bandwidth.IsPermanent(err) }
 
+// lnpCheckBatch is how many numbers one portability check asks about. Bandwidth documents a
+// "too many TNs" error (7314) without the limit; a bulk request checks up to 20,000 numbers in
+// batches of this size.
+const lnpCheckBatch = 1000
+
 func (o *Orchestrator) checkPortability(ctx context.Context, e order.CheckPortability) (order.Event, any, error) {
-	resp, err := o.bw.CheckPortability(ctx, bandwidth.FullCheckOffNet, e.Numbers...)
-	if err != nil {
-		if refused(err) {
-			return order.PortabilityRejected{At: o.now(), Errors: bandwidthErrors(err)}, evidenceOf("POST /lnpchecker", "", "", err), nil
-		}
-		return nil, nil, err
-	}
 	ev := order.PortabilityChecked{At: o.now()}
-	for _, tn := range e.Numbers {
+	var portType string
+	for batch := range slices.Chunk(e.Numbers, lnpCheckBatch) {
+		resp, err := o.bw.CheckPortability(ctx, bandwidth.FullCheckOffNet, batch...)
+		if err != nil {
+			if refused(err) {
+				return order.PortabilityRejected{At: o.now(), Errors: bandwidthErrors(err)}, evidenceOf("POST /lnpchecker", "", "", err), nil
+			}
+			return nil, nil, err
+		}
+		o.portabilityOf(resp, batch, &ev)
+		portType = resp.PortType
+	}
+	return ev, evidence{Call: "POST /lnpchecker", Status: portType}, nil
+}
+
+// portabilityOf adds one portability answer's numbers to ev.
+func (o *Orchestrator) portabilityOf(resp bandwidth.NumberPortabilityResponse, numbers []string, ev *order.PortabilityChecked) {
+	for _, tn := range numbers {
 		if errs := resp.ErrorsFor(tn); len(errs) > 0 {
 			ev.NotPortable = append(ev.NotPortable, order.NumberFailure{TN: tn, Code: errs[0].Code, Reason: errs[0].Description})
 			continue
@@ -130,7 +149,6 @@ func (o *Orchestrator) checkPortability(ctx context.Context, e order.CheckPortab
 			})
 		}
 	}
-	return ev, evidence{Call: "POST /lnpchecker", Status: resp.PortType}, nil
 }
 
 // internalSPID is Bandwidth's own SPID: numbers already on Bandwidth move as INTERNAL ports.

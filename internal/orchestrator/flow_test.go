@@ -114,10 +114,21 @@ func TestTwoCarriersTwoPortIns(t *testing.T) {
 	if len(done.Orders) != 2 {
 		t.Fatalf("%d port orders, want 2 (one per losing carrier)", len(done.Orders))
 	}
+	// Two losing carriers go through one bulk port-in (PORTFLOW_BULK_MULTI_CARRIER): its two
+	// children are the port-ins, none is created on its own.
+	if n := e.sandbox.CreateCount("bulkPortins", r.ID); n != 1 {
+		t.Errorf("%d bulk port-ins created, want 1", n)
+	}
 	for _, po := range done.Orders {
-		if n := e.sandbox.CreateCount("portins", po.ID); n != 1 {
-			t.Errorf("port order %s: %d port-ins created, want 1", po.ID, n)
+		if po.BulkOrderID == "" || po.BulkOrderID != done.Bulk.BandwidthOrderID {
+			t.Errorf("port order %s not submitted with the bulk: %q", po.ID, po.BulkOrderID)
 		}
+		if n := e.sandbox.CreateCount("portins", po.ID); n != 0 {
+			t.Errorf("port order %s: %d port-ins created on their own, want 0", po.ID, n)
+		}
+	}
+	if done.Bulk.Step != order.BulkStepFinished {
+		t.Errorf("bulk step %s, want finished", done.Bulk.Step)
 	}
 }
 

@@ -71,7 +71,8 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	}
 	orch, err := orchestrator.New(orchestrator.Options{
 		DB: db, Box: box, Bandwidth: bw, Logger: log, Registry: reg, SiteID: "1001", PeerID: "2001",
-		TimeScale: float64(step) / float64(time.Minute),
+		TimeScale:               float64(step) / float64(time.Minute),
+		BulkForMultipleCarriers: true, // as the server's default (PORTFLOW_BULK_MULTI_CARRIER)
 	})
 	if err != nil {
 		t.Fatal(err)

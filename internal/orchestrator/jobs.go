@@ -88,7 +88,7 @@ func (checkArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{UniqueO
 // isCreate reports the effects that create an order at Bandwidth.
 func isCreate(e order.Effect) bool {
 	switch e.(type) {
-	case order.CreateCsr, order.CreatePortIn:
+	case order.CreateCsr, order.CreatePortIn, order.CreateBulkPortIn, order.PrepareDraft, order.SubmitBulk:
 		return true
 	}
 	return false

@@ -42,6 +42,14 @@ type Options struct {
 	CsrFailurePolicy order.CsrFailurePolicy
 	// CsrTimeout is how long a CSR may stay unanswered (default order.DefaultCsrTimeout).
 	CsrTimeout time.Duration
+	// BulkThreshold: requests with more numbers go through a bulk port-in (default
+	// order.DefaultBulkThreshold). BulkForMultipleCarriers sends requests whose numbers have
+	// several losing carriers through one too. Both are copied onto each new request.
+	BulkThreshold           int
+	BulkForMultipleCarriers bool
+	// BulkDraftDeadline (default order.DefaultBulkDraftDeadline, scaled by TimeScale) is how long
+	// a bulk draft waits for its slowest child.
+	BulkDraftDeadline time.Duration
 
 	// ReconcileInterval is how often the reconciler looks for requests whose check is due.
 	// Default 5 s (scaled by TimeScale, at least 250 ms); the per-request cadence itself comes
@@ -92,6 +100,12 @@ func New(opts Options) (*Orchestrator, error) {
 	}
 	if opts.CsrTimeout == 0 {
 		opts.CsrTimeout = time.Duration(float64(order.DefaultCsrTimeout) * opts.TimeScale)
+	}
+	if opts.BulkThreshold == 0 {
+		opts.BulkThreshold = order.DefaultBulkThreshold
+	}
+	if opts.BulkDraftDeadline == 0 {
+		opts.BulkDraftDeadline = time.Duration(float64(order.DefaultBulkDraftDeadline) * opts.TimeScale)
 	}
 	o := &Orchestrator{
 		opts:     opts,

@@ -38,6 +38,9 @@ type NewRequest struct {
 	// identifies the submission so a reused key with another body is refused.
 	IdempotencyKey string
 	BodyHash       []byte
+	// NumberAccounts is per-number account data (billing number, account number, PIN) for
+	// numbers whose account differs from the request's.
+	NumberAccounts map[string]order.NumberAccount
 }
 
 // Create validates and stores a new port request and starts its flow, all in one transaction.
@@ -51,7 +54,10 @@ func (o *Orchestrator) Create(ctx context.Context, in NewRequest) (r order.PortR
 		ID: id.String(), CustomerOrderID: in.CustomerOrderID, Numbers: in.Numbers, BillingNumber: in.BillingNumber,
 		Subscriber: in.Subscriber, ServiceAddress: in.ServiceAddress, AccountNumber: in.AccountNumber, PIN: in.PIN,
 		LoaAuthorizingPerson: in.LoaAuthorizingPerson, FocWish: in.FocWish, Activation: in.Activation,
-		Policy: order.Policy{OnCsrFailure: o.opts.CsrFailurePolicy, CsrTimeout: o.opts.CsrTimeout},
+		Policy: order.Policy{OnCsrFailure: o.opts.CsrFailurePolicy, CsrTimeout: o.opts.CsrTimeout,
+			BulkThreshold: o.opts.BulkThreshold, BulkForMultipleCarriers: o.opts.BulkForMultipleCarriers,
+			BulkDraftDeadline: o.opts.BulkDraftDeadline},
+		NumberAccounts: in.NumberAccounts,
 	}
 	parts, perr := ParseCustomerAddress(in.ServiceAddress)
 	if perr == nil {

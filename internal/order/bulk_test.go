@@ -380,7 +380,7 @@ func TestBulkDraftIsNeverLeftToThePurge(t *testing.T) {
 	f := bulkStages(t)["children at CSR"]
 	// The toll-free child is ready; the CSR never answers.
 	f.apply(DraftPrepared{At: t0.Add(5 * time.Minute), PortOrder: compactOrderID(2), BandwidthOrderID: "child-tf"})
-	d := f.apply(CheckDue{At: t0.Add(bulkDraftDeadline + time.Minute)})
+	d := f.apply(CheckDue{At: t0.Add(DefaultBulkDraftDeadline + time.Minute)})
 	if submit := onlyEffect[SubmitBulk](t, Decision{Effects: allEffectsAsEffects(allEffects[SubmitBulk](d))}); !slices.Equal(submit.Children, []string{"child-tf"}) {
 		t.Fatalf("submit %+v", submit)
 	}

@@ -35,9 +35,6 @@ const (
 	// maxTnListPuts bounds how often a TN list Bandwidth finds invalid is sent again without
 	// the numbers it names.
 	maxTnListPuts = 3
-	// bulkDraftDeadline: Bandwidth purges drafts idle for 48 h. Port orders not ready this long
-	// after the draft was created leave the bulk, and the rest is submitted.
-	bulkDraftDeadline = 24 * time.Hour
 	// maxBulkSubmits bounds bulk submissions refused without naming a child.
 	maxBulkSubmits = 3
 )
@@ -72,6 +69,15 @@ func (r *PortRequest) bulkThreshold() int {
 		return r.Policy.BulkThreshold
 	}
 	return DefaultBulkThreshold
+}
+
+// bulkDraftDeadline: port orders not ready this long after the bulk draft was created leave the
+// bulk, and the rest is submitted, so no draft gets near Bandwidth's 48-hour purge.
+func (p Policy) bulkDraftDeadline() time.Duration {
+	if p.BulkDraftDeadline > 0 {
+		return p.BulkDraftDeadline
+	}
+	return DefaultBulkDraftDeadline
 }
 
 // usesBulk decides the route once the portability check has grouped the numbers.
@@ -453,8 +459,8 @@ func (d *decider) advanceBulk() {
 			ready = append(ready, o.BandwidthOrderID)
 			continue
 		}
-		if !d.now.Before(b.CreatedAt.Add(bulkDraftDeadline)) {
-			d.leaveBulk(o, fmt.Sprintf("not ready %s after the bulk draft was created; Bandwidth purges drafts idle for 48 hours", bulkDraftDeadline))
+		if deadline := d.r.Policy.bulkDraftDeadline(); !d.now.Before(b.CreatedAt.Add(deadline)) {
+			d.leaveBulk(o, fmt.Sprintf("not ready %s after the bulk draft was created; Bandwidth purges drafts idle for 48 hours", deadline))
 			continue
 		}
 		waiting++

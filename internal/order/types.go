@@ -395,7 +395,15 @@ type Policy struct {
 	// BulkForMultipleCarriers: a request whose numbers have more than one losing carrier goes through
 	// a bulk port-in too (the default); false ports each carrier's numbers with its own port-in.
 	BulkForMultipleCarriers bool `json:"bulk_for_multiple_carriers,omitempty"`
+	// BulkDraftDeadline is how long a bulk draft may wait for its slowest child before the
+	// ready ones are submitted without it (0 means DefaultBulkDraftDeadline). Bandwidth purges
+	// drafts idle for 48 hours.
+	BulkDraftDeadline time.Duration `json:"bulk_draft_deadline,omitempty"`
 }
+
+// DefaultBulkDraftDeadline is the default Policy.BulkDraftDeadline: half of Bandwidth's 48-hour
+// draft purge.
+const DefaultBulkDraftDeadline = 24 * time.Hour
 
 // DefaultBulkThreshold is the request size above which portflow uses a bulk port-in.
 const DefaultBulkThreshold = 50
