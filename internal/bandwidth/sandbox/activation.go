@@ -13,7 +13,7 @@ func activationRefusal(p *portIn) (int, *apiError) {
 		return http.StatusNotFound, &apiError{Code: "7349", Description: "The order is already completed or cancelled."}
 	case p.status != statusFOC:
 		return http.StatusBadRequest, &apiError{Code: "7342", Description: "On demand port-in activation not yet allowed."}
-	case p.portType == portTypeManualOffNet:
+	case p.portType == portTypeManualOffNet || p.portType == portTypeManualTollFree:
 		return http.StatusBadRequest, &apiError{Code: "7361", Description: "On demand activation is not available for manual port-ins."}
 	case p.portType == portTypeInternal:
 		return http.StatusBadRequest, &apiError{Code: "7344", Description: "On demand activation is not available when Bandwidth is the losing carrier."}

@@ -45,6 +45,7 @@ type bulkPortin struct {
 	children         []string
 	created          time.Time
 	modified         time.Time
+	touched          time.Time // last change on the draft clock, for the idle-draft purge
 	gen              int
 }
 
@@ -138,7 +139,7 @@ func (s *Sandbox) bulkLocked(w http.ResponseWriter, rc *reqCtx) *bulkPortin {
 
 // setBulkStatusLocked changes the bulk status and notifies the states Bandwidth notifies.
 func (s *Sandbox) setBulkStatusLocked(b *bulkPortin, status string) {
-	b.status, b.modified = status, s.now()
+	b.status, b.modified, b.touched = status, s.now(), s.draftClock()
 	b.gen++
 	s.logf("sandbox: bulkPortin %s %s", b.id, status)
 	if notifiedBulkStatuses[status] {
@@ -160,7 +161,7 @@ func (s *Sandbox) createBulk(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	now := s.now()
-	b := &bulkPortin{created: now, modified: now}
+	b := &bulkPortin{created: now, modified: now, touched: s.draftClock()}
 	b.applyBulk(&req, nil)
 	s.mu.Lock()
 	if errs := s.validateBulkLocked(b, rc); len(errs) > 0 {
@@ -216,7 +217,7 @@ func (s *Sandbox) replaceBulk(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	*b = next
-	b.modified = s.now()
+	b.modified, b.touched = s.now(), s.draftClock()
 	out := bulkPortinResponse{BulkPortin: b.toXML()}
 	s.mu.Unlock()
 	writeXML(w, http.StatusOK, out)
@@ -255,7 +256,7 @@ func (s *Sandbox) patchBulk(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	*b = next
-	b.modified = s.now()
+	b.modified, b.touched = s.now(), s.draftClock()
 	for _, id := range b.children {
 		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
 			s.applyBulkDefaultsLocked(b, p, present)
@@ -291,7 +292,7 @@ func (s *Sandbox) applyBulkDefaultsLocked(b *bulkPortin, p *portIn, present elem
 	if take("Subscriber") {
 		p.subscriber = b.subscriber
 	}
-	p.modified = s.now()
+	p.modified, p.touched = s.now(), s.draftClock()
 }
 
 // submitBulkLocked validates every child and submits them all, or none: the result lists each
@@ -314,9 +315,23 @@ func (s *Sandbox) submitBulkLocked(b *bulkPortin, rc *reqCtx) *portinListErrorsX
 	}
 	failed := &portinListErrorsXML{}
 	now := s.now()
+	claimed := map[string]string{} // number → the child submitted with it
 	for _, p := range children {
 		probe := *p
-		if errs := s.validateSubmitLocked(&probe, rc, now); len(errs) > 0 {
+		errs := s.validateSubmitLocked(&probe, rc, now)
+		// Children submitted together cannot share a number either (7205), as if each
+		// were submitted in turn.
+		var shared []string
+		for _, tn := range p.tns {
+			if other, ok := claimed[tn]; ok && other != p.id {
+				shared = append(shared, tn)
+			}
+			claimed[tn] = p.id
+		}
+		if len(shared) > 0 {
+			errs = append(errs, apiError{Code: "7205", Description: "Telephone number is already being processed on another order", TNs: shared})
+		}
+		if len(errs) > 0 {
 			pe := portinErrorsXML{PortinOrderID: p.id}
 			for _, e := range errs {
 				pe.Errors.Error = append(pe.Errors.Error, bulkErrorXML{Description: e.Description, ErrorCode: e.Code})
@@ -362,6 +377,9 @@ func (s *Sandbox) updateBulkStatusLocked(b *bulkPortin) {
 			exception++
 		}
 	}
+	if total == 0 {
+		return // every child was detached or deleted: nothing to derive a status from
+	}
 	status := bulkInProgress
 	switch {
 	case exception > 0:
@@ -390,13 +408,7 @@ func (s *Sandbox) deleteBulk(w http.ResponseWriter, rc *reqCtx) {
 		writeBulkError(w, http.StatusBadRequest, apiError{Code: "7709", Description: "Only a draft bulk port-in can be deleted; cancel its child orders instead."})
 		return
 	}
-	for _, id := range b.children {
-		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
-			p.deleted = true
-		}
-	}
-	b.gen++ // a pending TN validation must not resurrect it
-	delete(s.bulks, b.id)
+	s.deleteBulkLocked(b)
 	s.mu.Unlock()
 	w.WriteHeader(http.StatusOK)
 }
@@ -447,7 +459,7 @@ func (s *Sandbox) putBulkTnList(w http.ResponseWriter, rc *reqCtx) {
 		}
 	}
 	b.children, b.tns, b.portable, b.tnErrors = nil, tns, nil, nil
-	b.status, b.modified = bulkValidateDraft, s.now()
+	b.status, b.modified, b.touched = bulkValidateDraft, s.now(), s.draftClock()
 	b.gen++
 	gen := b.gen
 	s.after(1, func() {
@@ -460,7 +472,10 @@ func (s *Sandbox) putBulkTnList(w http.ResponseWriter, rc *reqCtx) {
 	writeXML(w, http.StatusAccepted, out)
 }
 
-// validateBulkTNsLocked checks every number and creates one draft child per losing carrier.
+// validateBulkTNsLocked checks every number and creates one draft child per losing carrier
+// (toll-free numbers: one child for their RespOrg). It does not apply the per-type number
+// limits: a child of 1,500 numbers of one automated carrier is made as Bandwidth makes it,
+// and refused (7314) when the bulk is submitted unless the caller split it first.
 func (s *Sandbox) validateBulkTNsLocked(b *bulkPortin) {
 	var unsupported, held, dups []string
 	byCarrier := map[Carrier][]string{}
@@ -499,9 +514,13 @@ func (s *Sandbox) validateBulkTNsLocked(b *bulkPortin) {
 		tns := byCarrier[c]
 		info := c.Info()
 		p := &portIn{
-			id: s.newID(), status: statusDraft, created: now, modified: now, createdBy: systemAuthor, modifiedBy: systemAuthor,
-			// Children bill to their first number unless a PATCH gives the bulk other defaults.
+			id: s.newID(), status: statusDraft, created: now, modified: now, touched: s.draftClock(), createdBy: systemAuthor, modifiedBy: systemAuthor,
+			// Children bill to their first number until a SUPP says otherwise; a toll-free
+			// child (Bandwidth's MANUAL_TOLLFREE split) has no billing number.
 			btn: tns[0], tns: tns, carrier: info, portType: info.PortType, bulkID: b.id,
+		}
+		if c == CarrierTollFree {
+			p.btn = ""
 		}
 		p.pon = strings.ToUpper(strings.ReplaceAll(p.id, "-", "")[:16])
 		s.applyBulkDefaultsLocked(b, p, nil)
@@ -513,7 +532,7 @@ func (s *Sandbox) validateBulkTNsLocked(b *bulkPortin) {
 	if len(b.tnErrors) > 0 {
 		status = bulkInvalidDraft
 	}
-	b.status, b.modified = status, now
+	b.status, b.modified, b.touched = status, now, s.draftClock()
 	b.gen++
 	s.logf("sandbox: bulkPortin %s %s (%d children)", b.id, status, len(b.children))
 }
@@ -635,16 +654,19 @@ func (s *Sandbox) putBulkPortinList(w http.ResponseWriter, rc *reqCtx) {
 		if !wanted[id] {
 			if p := s.portins[id]; p != nil {
 				p.bulkID = ""
+				p.touched = s.draftClock()
 			}
 		}
 	}
 	b.children = b.children[:0:0]
 	for _, id := range req.OrderIDs {
 		id = strings.TrimSpace(id)
-		s.portins[id].bulkID = b.id
+		if p := s.portins[id]; p.bulkID != b.id {
+			p.bulkID, p.touched = b.id, s.draftClock()
+		}
 		b.children = append(b.children, id)
 	}
-	b.modified = s.now()
+	b.modified, b.touched = s.now(), s.draftClock()
 	s.updateBulkStatusLocked(b)
 	out := s.portinListLocked(b)
 	s.unlockAndDispatch()

@@ -33,7 +33,7 @@
 //	919 208 303 512 206 404           RALEIGH NC, …        on-net
 //	217                               BEASON IL            off-net via Level 3 (every number: off-net carrier)
 //	605                               ALSEN SD             not portable (7331)
-//	800 833 844 855 866 877 888       toll-free            not portable (7331)
+//	800 833 844 855 866 877 888       toll-free            MANUAL_TOLLFREE port-ins (lnpchecker: unsupported)
 //	any other                         borrows an on-net rate center
 //
 //	7th digit  Carrier                 SPID  PortType         Interval  Needs
@@ -42,6 +42,12 @@
 //	6–8        CarrierWireless         6529  AUTOMATED        7 days    WirelessInfo AccountNumber + PinNumber
 //	9          CarrierInternal         979E  INTERNAL         1 day     —
 //	(NPA 217)  CarrierOffNet           1290  AUTOMATEDOFFNET  4 days    fullCheck=offnetportability to look portable
+//	(TF NPAs)  CarrierTollFree         —     MANUAL_TOLLFREE  5 days    no BTN or Subscriber; an LOA (PDF/TIFF) to leave
+//	                                                                  PENDING_DOCUMENTS; its CSR always fails (26500)
+//
+//	Numbers per port-in (checked on create/submit and per child on bulk submit, not on drafts):
+//	AUTOMATED ≤ 999; INTERNAL, MANUALOFFNET, MANUAL_TOLLFREE ≤ 5000; AUTOMATEDOFFNET above 49
+//	becomes MANUALOFFNET (Bandwidth's conversion), so ≤ 5000 too. Above: 7314.
 //
 //	8th digit  CSR outcome             GET /csrs/{id} after one step                    Notification
 //	0–2        CSRComplete             COMPLETE, CsrData with parsed ServiceAddress     COMPLETE
@@ -63,9 +69,15 @@
 //	          FOC → COMPLETE after 2 steps; a Triggered order waits in FOC for PUT activationStatus
 //	          (a past time activates it 1 step later) or ActivationWaitSteps (its scheduled time)
 //	SUPP:     PUT → REQUESTED_SUPP → carrier answers again after 2 steps
-//	Cancel:   DELETE → REQUESTED_CANCEL → CANCELLED after 1 step (a draft is deleted at once)
+//	Toll-free: submit → PENDING_DOCUMENTS until an LOA (PDF/TIFF, documentType LOA) is on it,
+//	          then SUBMITTED 1 step later, FOC and COMPLETE as above
+//	Cancel:   DELETE → REQUESTED_CANCEL → CANCELLED after 1 step (a draft is removed at once)
 //	Bulk:     PUT tnList → VALIDATE_DRAFT_TNS → VALID/INVALID_DRAFT_TNS after 1 step, one draft
-//	          child per losing carrier; PATCH IN_PROGRESS submits every child
+//	          child per losing carrier (toll-free: one for their RespOrg); PATCH IN_PROGRESS
+//	          validates each attached draft child as a port-in and submits all or none; the
+//	          bulk status follows the attached children only
+//	Drafts:   untouched 48 h → deleted by the 09:00 UTC run and recorded as a RuleIdleDraft
+//	          violation; idleness runs on the calendar (Now) plus IdlePerStep per step
 //
 // The carrier rejects (EXCEPTION, every code that applies) when the service address does not
 // match its record after normalization (7402), the account number is wrong or, for the wireless
@@ -73,6 +85,7 @@
 // strict carrier has no LOA document (7424). Requests are validated first, with Bandwidth's
 // error shapes: required fields (1003), limits (7324, 7354–7357, 7318), 7201 invalid numbers,
 // 7205 a number already on a live order, 7331 rate center, one losing carrier per order (7495),
+// no toll-free mixed with other numbers (7386), the port type's number limit (7314),
 // 7212/7213 account number or PIN missing for the wireless carrier, and RequestedFocDate: 7207
 // unreadable, 7208 not a business day (weekends, US federal holidays), 7209 before the
 // carrier's minimum interval, 7210 more than 30 days out. Dates follow the real calendar

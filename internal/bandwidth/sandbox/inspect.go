@@ -131,6 +131,8 @@ func (c Coverage) MarshalText() ([]byte, error) {
 		return []byte("off-net"), nil
 	case CoverageUnsupported:
 		return []byte("unsupported"), nil
+	case CoverageTollFree:
+		return []byte("toll-free"), nil
 	}
 	return nil, fmt.Errorf("unknown coverage %d", int(c))
 }

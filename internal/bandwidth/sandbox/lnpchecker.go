@@ -166,7 +166,8 @@ func portabilityOf(tns []string, mode string) numberPortabilityResponse {
 		} else {
 			nonPortable = true
 		}
-		if out.SupportedLosingCarriers == nil {
+		// A toll-free number has a RespOrg, not a losing carrier /lnpchecker knows of.
+		if out.SupportedLosingCarriers == nil || info.Carrier == CarrierTollFree {
 			continue
 		}
 		i, ok := carrierIndex[info.Carrier]

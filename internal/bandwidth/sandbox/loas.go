@@ -31,22 +31,39 @@ var loaExtensions = map[string]string{
 
 var documentTypes = map[string]bool{"LOA": true, "INVOICE": true, "CSR": true, "OTHER": true}
 
+// tollFreeDocumentTypes are the only MIME types a toll-free port-in's documents may have (7638).
+var tollFreeDocumentTypes = map[string]bool{"application/pdf": true, "image/tiff": true}
+
+// tollFreeDocumentRefusal applies the toll-free document rules (PROTOCOL §5.9): an explicit
+// documentType (7640) and a PDF or TIFF file (7638).
+func tollFreeDocumentRefusal(p *portIn, contentType string, docTypeGiven bool) *apiError {
+	switch {
+	case !p.tollFree():
+		return nil
+	case !docTypeGiven:
+		return &apiError{Code: "7640", Description: "A toll-free port-in's document needs a documentType (query parameter or header), e.g. documentType=LOA."}
+	case !tollFreeDocumentTypes[contentType]:
+		return &apiError{Code: "7638", Description: fmt.Sprintf("A toll-free port-in's document must be a PDF or TIFF file, not %s.", contentType)}
+	}
+	return nil
+}
+
 func writeFileResult(w http.ResponseWriter, status int, filename, code, message string) {
 	writeXML(w, status, fileUploadResponse{Filename: filename, ResultCode: code, ResultMessage: message})
 }
 
 // documentUpload reads the MIME type and documentType of an upload (query parameter or
-// header; default LOA).
-func documentUpload(rc *reqCtx) (contentType, docType string, status int, apiErr *apiError) {
+// header; default LOA, and docTypeGiven false).
+func documentUpload(rc *reqCtx) (contentType, docType string, docTypeGiven bool, status int, apiErr *apiError) {
 	contentType, _, err := mime.ParseMediaType(rc.r.Header.Get("Content-Type"))
 	if _, ok := loaExtensions[contentType]; err != nil || !ok {
-		return "", "", http.StatusBadRequest, &apiError{Code: "1019", Description: fmt.Sprintf(
+		return "", "", false, http.StatusBadRequest, &apiError{Code: "1019", Description: fmt.Sprintf(
 			"Content-Type %q is not an accepted document type (PDF, text, JPEG, PNG, TIFF, CSV, Excel or Word).", rc.r.Header.Get("Content-Type"))}
 	}
 	fromQuery, fromHeader := rc.r.URL.Query().Get("documentType"), rc.r.Header.Get("documentType")
 	switch {
 	case fromQuery != "" && fromHeader != "" && !strings.EqualFold(fromQuery, fromHeader):
-		return "", "", http.StatusConflict, &apiError{Code: "7641", Description: "documentType in the query and in the header disagree."}
+		return "", "", false, http.StatusConflict, &apiError{Code: "7641", Description: "documentType in the query and in the header disagree."}
 	case fromQuery != "":
 		docType = strings.ToUpper(fromQuery)
 	case fromHeader != "":
@@ -55,18 +72,18 @@ func documentUpload(rc *reqCtx) (contentType, docType string, status int, apiErr
 		docType = "LOA"
 	}
 	if !documentTypes[docType] {
-		return "", "", http.StatusBadRequest, &apiError{Code: "7639", Description: fmt.Sprintf("documentType '%s' is not valid. Valid values: LOA, INVOICE, CSR, OTHER.", docType)}
+		return "", "", false, http.StatusBadRequest, &apiError{Code: "7639", Description: fmt.Sprintf("documentType '%s' is not valid. Valid values: LOA, INVOICE, CSR, OTHER.", docType)}
 	}
 	if len(rc.body) == 0 {
-		return "", "", http.StatusBadRequest, &apiError{Code: "1019", Description: "The document is empty."}
+		return "", "", false, http.StatusBadRequest, &apiError{Code: "1019", Description: "The document is empty."}
 	}
-	return contentType, docType, 0, nil
+	return contentType, docType, fromQuery != "" || fromHeader != "", 0, nil
 }
 
 // uploadLOA is POST /portins/{id}/loas: the raw file as the body, its MIME type as
 // Content-Type.
 func (s *Sandbox) uploadLOA(w http.ResponseWriter, rc *reqCtx) {
-	contentType, docType, status, apiErr := documentUpload(rc)
+	contentType, docType, docTypeGiven, status, apiErr := documentUpload(rc)
 	if apiErr != nil {
 		writeFileResult(w, status, "", apiErr.Code, apiErr.Description)
 		return
@@ -78,6 +95,11 @@ func (s *Sandbox) uploadLOA(w http.ResponseWriter, rc *reqCtx) {
 		writeFileResult(w, http.StatusNotFound, "", "7000", statusTextNotFound)
 		return
 	}
+	if e := tollFreeDocumentRefusal(p, contentType, docTypeGiven); e != nil {
+		s.mu.Unlock()
+		writeFileResult(w, http.StatusBadRequest, "", e.Code, e.Description)
+		return
+	}
 	now := s.now()
 	millis := now.UnixMilli()
 	name := func(ms int64) string { return fmt.Sprintf("%s-%d.%s", p.id, ms, loaExtensions[contentType]) }
@@ -86,8 +108,10 @@ func (s *Sandbox) uploadLOA(w http.ResponseWriter, rc *reqCtx) {
 	}
 	f := &loaFile{name: name(millis), contentType: contentType, data: rc.body, documentType: docType, uploaded: now}
 	p.loas = append(p.loas, f)
+	p.touched = s.draftClock()
 	p.history = append(p.history, historyEntry{at: now, note: "LOA uploaded", author: rc.user, status: p.status,
 		difference: `LoaDate : "" --> ` + now.UTC().Format(time.UnixDate)})
+	s.documentsChangedLocked(p)
 	s.mu.Unlock()
 	w.Header().Set("Location", s.accountURL(rc, "/portins/"+rc.path("orderId")+"/loas/"+f.name))
 	writeFileResult(w, http.StatusCreated, f.name, "0", "LOA file uploaded successfully for order "+rc.path("orderId"))
@@ -164,16 +188,24 @@ func (s *Sandbox) downloadLOA(w http.ResponseWriter, rc *reqCtx) {
 }
 
 func (s *Sandbox) replaceLOA(w http.ResponseWriter, rc *reqCtx) {
-	contentType, docType, status, apiErr := documentUpload(rc)
+	contentType, docType, docTypeGiven, status, apiErr := documentUpload(rc)
 	if apiErr != nil {
 		writeFileResult(w, status, "", apiErr.Code, apiErr.Description)
 		return
 	}
 	replaced := false
-	s.withLOA(w, rc, func(_ *portIn, f *loaFile) {
+	var refusal *apiError
+	s.withLOA(w, rc, func(p *portIn, f *loaFile) {
+		if refusal = tollFreeDocumentRefusal(p, contentType, docTypeGiven); refusal != nil {
+			return
+		}
 		f.contentType, f.data, f.documentType, f.uploaded = contentType, rc.body, docType, s.now()
+		s.documentsChangedLocked(p)
 		replaced = true
 	})
+	if refusal != nil {
+		writeFileResult(w, http.StatusBadRequest, rc.path("fileId"), refusal.Code, refusal.Description)
+	}
 	if replaced {
 		writeFileResult(w, http.StatusOK, rc.path("fileId"), "0", "LOA file updated successfully for order "+rc.path("orderId"))
 	}
@@ -226,11 +258,12 @@ func (s *Sandbox) putLOAMetadata(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	updated := false
-	s.withLOA(w, rc, func(_ *portIn, f *loaFile) {
+	s.withLOA(w, rc, func(p *portIn, f *loaFile) {
 		f.documentName = strings.TrimSpace(req.DocumentName)
 		if docType != "" {
 			f.documentType = docType
 		}
+		s.documentsChangedLocked(p)
 		updated = true
 	})
 	if updated {

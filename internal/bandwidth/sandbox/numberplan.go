@@ -25,6 +25,10 @@ const (
 	// CarrierOffNet is reached through the partner vendor Level 3 (AUTOMATEDOFFNET); its numbers
 	// are only portable when the portability check asks for fullCheck=offnetportability.
 	CarrierOffNet
+	// CarrierTollFree is the RespOrg holding a toll-free number (MANUAL_TOLLFREE). It has no
+	// SPID and no customer record to match: a toll-free port-in needs no billing number or
+	// subscriber, but waits in PENDING_DOCUMENTS until an LOA (PDF or TIFF) is uploaded.
+	CarrierTollFree
 )
 
 // CarrierInfo is what Bandwidth knows about a losing carrier.
@@ -65,6 +69,10 @@ var carriers = map[Carrier]CarrierInfo{
 		Carrier: CarrierOffNet, SPID: "1290", Name: "Integra Telecom:1290 -NSR/1",
 		MinimumPortingInterval: 4, PortType: portTypeAutomatedOffNet, VendorName: "Level 3",
 	},
+	CarrierTollFree: {
+		Carrier: CarrierTollFree, Name: "Toll-Free RespOrg",
+		MinimumPortingInterval: 5, PortType: portTypeManualTollFree, VendorName: "Bandwidth CLEC",
+	},
 }
 
 // Info returns what Bandwidth knows about the carrier.
@@ -88,6 +96,8 @@ func (c Carrier) String() string {
 		return "internal"
 	case CarrierOffNet:
 		return "offnet"
+	case CarrierTollFree:
+		return "toll-free"
 	}
 	return fmt.Sprintf("carrier(%d)", int(c))
 }
@@ -137,6 +147,7 @@ const (
 	CoverageOnNet       Coverage = iota // Bandwidth's own network
 	CoverageOffNet                      // through a partner vendor (fullCheck=offnetportability)
 	CoverageUnsupported                 // not portable at all (7331)
+	CoverageTollFree                    // toll-free: portable by port-in, not through /lnpchecker
 )
 
 // RateCenter is the rate center an area code (NPA) belongs to in the sandbox.
@@ -167,7 +178,9 @@ var rateCentersByNPA = map[string]RateCenter{
 // onNetNPAs lists the on-net area codes in a fixed order for borrowing.
 var onNetNPAs = []string{"919", "208", "303", "512", "206", "404"}
 
-// tollFreeNPAs are not portable through the sandbox (toll-free porting is a different API).
+// tollFreeNPAs are the toll-free area codes. Their numbers port as MANUAL_TOLLFREE port-ins
+// (alone or as a bulk port-in's toll-free child); /lnpchecker does not check them (PROTOCOL §6.2)
+// and lists them as unsupported.
 var tollFreeNPAs = map[string]bool{"800": true, "833": true, "844": true, "855": true, "866": true, "877": true, "888": true}
 
 // Area codes NumberFor uses.
@@ -175,6 +188,7 @@ const (
 	onNetNPA       = "919"
 	offNetNPA      = "217"
 	unsupportedNPA = "605"
+	tollFreeNPA    = "800"
 )
 
 // RateCenterFor returns the rate center of a 10-digit number.
@@ -184,7 +198,7 @@ func RateCenterFor(tn string) RateCenter {
 		return rc
 	}
 	if tollFreeNPAs[npa] {
-		return RateCenter{Name: "TOLLFREE", State: "", LATA: "", Coverage: CoverageUnsupported}
+		return RateCenter{Name: "TOLLFREE", State: "", LATA: "", Coverage: CoverageTollFree}
 	}
 	borrowed := onNetNPAs[int(hashOf(npa)%uint64(len(onNetNPAs)))]
 	return rateCentersByNPA[borrowed]
@@ -203,8 +217,9 @@ type Scenario struct {
 // decoding tables below must map them back.
 var carrierDigits = map[Carrier]byte{
 	CarrierWireline: '0', CarrierWirelineStrict: '4', CarrierWireless: '6', CarrierInternal: '9',
-	// Every number of an off-net area code belongs to the off-net carrier; the digit is unused.
-	CarrierOffNet: '0',
+	// Every number of an off-net or toll-free area code belongs to the off-net carrier or the
+	// RespOrg; the digit is unused.
+	CarrierOffNet: '0', CarrierTollFree: '0',
 }
 
 var csrDigits = map[CSROutcome]byte{
@@ -218,7 +233,7 @@ const MaxSequence = 79999
 // NumberFor returns the seq-th 10-digit number with the given behaviour. Different seq values
 // give different numbers, so tests can take fresh numbers without colliding (7205).
 // It panics on an unknown carrier or outcome, on seq outside 0..MaxSequence, and on an
-// off-net carrier in a non-portable rate center (no such number exists).
+// off-net or toll-free carrier in a non-portable rate center (no such number exists).
 func NumberFor(s Scenario, seq int) string {
 	if seq < 0 || seq > MaxSequence {
 		panic(fmt.Sprintf("sandbox: NumberFor seq %d outside 0..%d", seq, MaxSequence))
@@ -233,12 +248,14 @@ func NumberFor(s Scenario, seq int) string {
 	}
 	npa := onNetNPA
 	switch {
-	case s.NonPortable && s.Carrier == CarrierOffNet:
-		panic("sandbox: NumberFor: an off-net carrier number cannot be in a non-portable rate center")
+	case s.NonPortable && (s.Carrier == CarrierOffNet || s.Carrier == CarrierTollFree):
+		panic("sandbox: NumberFor: an off-net or toll-free number cannot be in a non-portable rate center")
 	case s.NonPortable:
 		npa = unsupportedNPA
 	case s.Carrier == CarrierOffNet:
 		npa = offNetNPA
+	case s.Carrier == CarrierTollFree:
+		npa = tollFreeNPA
 	}
 	nxx := 200 + seq/100
 	return fmt.Sprintf("%s%03d%c%c%02d", npa, nxx, carrierDigit, csrDigit, seq%100)
@@ -246,8 +263,11 @@ func NumberFor(s Scenario, seq int) string {
 
 // carrierOf decodes the losing carrier from a number (see the package documentation).
 func carrierOf(tn string) Carrier {
-	if RateCenterFor(tn).Coverage == CoverageOffNet {
+	switch RateCenterFor(tn).Coverage {
+	case CoverageOffNet:
 		return CarrierOffNet
+	case CoverageTollFree:
+		return CarrierTollFree
 	}
 	switch d := tn[6]; {
 	case d <= '3':
@@ -263,6 +283,9 @@ func carrierOf(tn string) Carrier {
 
 // csrOutcomeOf decodes the CSR outcome from a number (see the package documentation).
 func csrOutcomeOf(tn string) CSROutcome {
+	if isTollFree(tn) {
+		return CSRFailed // a RespOrg keeps no customer service record
+	}
 	switch d := tn[7]; {
 	case d <= '2':
 		return CSRComplete
@@ -359,6 +382,9 @@ func CarrierRecordFor(tn string) CarrierRecord {
 	rec.PIN = fmt.Sprintf("%04d", (h/43)%10_000)
 	return rec
 }
+
+// isTollFree reports whether a 10-digit number is in a toll-free area code.
+func isTollFree(tn string) bool { return len(tn) >= 3 && tollFreeNPAs[tn[:3]] }
 
 // hashOf is a stable hash of a string (FNV-1a), the source of every derived record field.
 func hashOf(s string) uint64 {

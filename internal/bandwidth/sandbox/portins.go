@@ -28,6 +28,7 @@ const (
 	portTypeAutomatedOffNet = "AUTOMATEDOFFNET"
 	portTypeInternal        = "INTERNAL"
 	portTypeManualOffNet    = "MANUALOFFNET"
+	portTypeManualTollFree  = "MANUAL_TOLLFREE"
 	portTypeMixed           = "MIXED"
 )
 
@@ -83,6 +84,7 @@ type portIn struct {
 	loas             []*loaFile
 	created          time.Time
 	modified         time.Time
+	touched          time.Time // last change on the draft clock, for the idle-draft purge
 	createdBy        string
 	modifiedBy       string
 	pon              string
@@ -110,7 +112,27 @@ func (p *portIn) holdsNumbers() bool {
 // triggerable reports whether the order waits for on-demand activation on reaching FOC:
 // Triggered automated wireline, off-net and internal ports.
 func (p *portIn) triggerable() bool {
-	return p.triggered && !p.carrier.Wireless && p.portType != portTypeManualOffNet
+	return p.triggered && !p.carrier.Wireless && p.portType != portTypeManualOffNet && p.portType != portTypeManualTollFree
+}
+
+// tollFree reports whether the order ports toll-free numbers (judged by its first number; a
+// list that mixes toll-free and other numbers is refused with 7386 at submit).
+func (p *portIn) tollFree() bool {
+	return len(p.tns) > 0 && validNANP(p.tns[0]) && isTollFree(p.tns[0])
+}
+
+// waitsForDocuments reports whether the order must stay in PENDING_DOCUMENTS: a toll-free
+// port-in goes on only once an LOA (documentType LOA, PDF or TIFF) is on it (PROTOCOL §5.9).
+func (p *portIn) waitsForDocuments() bool {
+	if !p.tollFree() {
+		return false
+	}
+	for _, f := range p.loas {
+		if f.documentType == "LOA" && tollFreeDocumentTypes[f.contentType] {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *portIn) hasLOA() bool {
@@ -273,7 +295,7 @@ func (s *Sandbox) createPortIn(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	now := s.now()
-	p := &portIn{created: now, modified: now, createdBy: rc.user, modifiedBy: rc.user}
+	p := &portIn{created: now, modified: now, touched: s.draftClock(), createdBy: rc.user, modifiedBy: rc.user}
 	p.applyOrder(&req, nil)
 	p.applyCreateOnly(&req)
 	draft := strings.EqualFold(strings.TrimSpace(req.ProcessingStatus), statusDraft)
@@ -349,7 +371,7 @@ func (s *Sandbox) addPortInLocked(p *portIn) {
 // of the states Bandwidth notifies.
 func (s *Sandbox) setStatusLocked(p *portIn, status, note, author string) {
 	p.status = status
-	p.modified, p.modifiedBy = s.now(), author
+	p.modified, p.modifiedBy, p.touched = s.now(), author, s.draftClock()
 	p.gen++
 	p.history = append(p.history, historyEntry{at: p.modified, note: note, author: author, status: status})
 	s.syncHeldNumbersLocked(p)
@@ -410,10 +432,30 @@ func (s *Sandbox) syncHeldNumbersLocked(p *portIn) {
 }
 
 // submitLocked sends the order to the losing carrier, which answers after two steps.
+// A toll-free order without its LOA waits in PENDING_DOCUMENTS instead.
 func (s *Sandbox) submitLocked(p *portIn, note string) {
 	p.errors = nil
+	if p.waitsForDocuments() {
+		s.setStatusLocked(p, statusPendingDocuments, note+"; waiting for the LOA (PDF or TIFF, documentType LOA)", systemAuthor)
+		return
+	}
 	s.setStatusLocked(p, statusSubmitted, note, systemAuthor)
 	s.scheduleCarrierAnswerLocked(p)
+}
+
+// documentsChangedLocked sends an order waiting in PENDING_DOCUMENTS on to SUBMITTED one step
+// after the document it waits for arrives.
+func (s *Sandbox) documentsChangedLocked(p *portIn) {
+	if p.status != statusPendingDocuments || p.waitsForDocuments() {
+		return
+	}
+	gen := p.gen
+	s.after(1, func() {
+		if p.gen == gen && p.status == statusPendingDocuments && !p.waitsForDocuments() {
+			s.setStatusLocked(p, statusSubmitted, "LOA received; order submitted", systemAuthor)
+			s.scheduleCarrierAnswerLocked(p)
+		}
+	})
 }
 
 func (s *Sandbox) scheduleCarrierAnswerLocked(p *portIn) {
@@ -428,6 +470,25 @@ func (s *Sandbox) scheduleCarrierAnswerLocked(p *portIn) {
 // carrierAnswerLocked is the losing carrier's answer: EXCEPTION with the codes of every
 // mismatch against its record of the billing number's account, or FOC.
 func (s *Sandbox) carrierAnswerLocked(p *portIn) {
+	if p.waitsForDocuments() { // a SUPP of a toll-free order whose LOA was removed meanwhile
+		s.setStatusLocked(p, statusPendingDocuments, "Waiting for the LOA (PDF or TIFF, documentType LOA)", systemAuthor)
+		return
+	}
+	var errs []apiError
+	if !p.tollFree() { // a RespOrg keeps no customer record to check the order against
+		errs = carrierRejectionsOf(p)
+	}
+	if len(errs) > 0 {
+		p.errors = errs
+		s.setStatusLocked(p, statusException, errs[0].message(), systemAuthor)
+		return
+	}
+	s.focLocked(p)
+}
+
+// carrierRejectionsOf checks the order against the losing carrier's record of its billing
+// number's account.
+func carrierRejectionsOf(p *portIn) []apiError {
 	rec := CarrierRecordFor(p.btn)
 	var errs []apiError
 	if !serviceAddressMatches(p.subscriber.ServiceAddress, rec.ServiceAddress) {
@@ -442,11 +503,11 @@ func (s *Sandbox) carrierAnswerLocked(p *portIn) {
 	if rec.Carrier.RequiresLOA && !p.hasLOA() {
 		errs = append(errs, apiError{Code: "7424", Description: "The losing carrier rejected the order: LOA requested (E8)."})
 	}
-	if len(errs) > 0 {
-		p.errors = errs
-		s.setStatusLocked(p, statusException, errs[0].message(), systemAuthor)
-		return
-	}
+	return errs
+}
+
+// focLocked accepts the order: FOC, then COMPLETE (or a wait for on-demand activation).
+func (s *Sandbox) focLocked(p *portIn) {
 	p.errors = nil
 	p.actualFoc = s.focInstant(p)
 	p.activationAt = p.actualFoc
@@ -755,7 +816,7 @@ func (s *Sandbox) suppPortIn(w http.ResponseWriter, rc *reqCtx) {
 	}
 	difference := describeDifference(p, &next)
 	*p = next
-	p.modified, p.modifiedBy = s.now(), rc.user
+	p.modified, p.modifiedBy, p.touched = s.now(), rc.user, s.draftClock()
 	switch {
 	case submitDraft:
 		s.submitLocked(p, "Order has been submitted")
@@ -853,12 +914,8 @@ func (s *Sandbox) cancelPortIn(w http.ResponseWriter, rc *reqCtx) {
 		writeLnpErrors(w, http.StatusBadRequest, id, status, []apiError{{Code: code, Description: text}}, nil)
 		return
 	case statusDraft:
-		p.deleted = true
-		p.modified, p.modifiedBy = s.now(), rc.user
-		if b := s.bulks[p.bulkID]; b != nil {
-			b.detachLocked(p.id)
-		}
-		s.logf("sandbox: portin %s draft deleted", p.id)
+		p.modifiedBy = rc.user
+		s.deleteDraftPortInLocked(p)
 	default:
 		p.modifiedBy = rc.user
 		s.setStatusLocked(p, statusRequestedCancel, "Cancellation requested", rc.user)

@@ -45,6 +45,11 @@ type Options struct {
 	// Now is the clock of the porting calendar (FOC dates, token expiry, timestamps).
 	// Default time.Now. Lifecycle delays always run on real time (Step).
 	Now func() time.Time
+	// IdlePerStep is how much idle time each step adds when the sandbox measures how long a
+	// draft sat untouched for Bandwidth's 48-hour purge (run daily at 09:00 UTC). Default one
+	// minute, the scale portflow's TimeScale assumes (48 h = 2,880 steps); negative: only the
+	// calendar (Now) counts. A purged draft is recorded as a RuleIdleDraft violation.
+	IdlePerStep time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -86,6 +91,9 @@ func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.IdlePerStep == 0 {
+		o.IdlePerStep = time.Minute
+	}
 	return o
 }
 
@@ -111,6 +119,7 @@ type Sandbox struct {
 	opts    Options
 	handler http.Handler
 	sched   scheduler
+	started time.Time // real time, for the draft clock
 
 	// mu guards all order, subscription, token and log state below. No I/O happens under it.
 	mu             sync.Mutex
@@ -178,6 +187,8 @@ func New(opts Options) (*Sandbox, error) {
 	}
 	s.sched.timers = map[*time.Timer]struct{}{}
 	s.handler = s.routes()
+	s.started = time.Now()
+	s.schedulePurgeSweep()
 	return s, nil
 }
 

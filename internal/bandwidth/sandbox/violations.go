@@ -18,6 +18,7 @@ const (
 	RuleLoaAuthorizerLength Rule = "loa-authorizer-length" // LoaAuthorizingPerson longer than 15 characters
 	RuleRateLimit           Rule = "rate-limit"            // call before the group's X-RateLimit-Reset
 	RuleActivationMethod    Rule = "activation-method"     // activationStatus via POST instead of PUT
+	RuleIdleDraft           Rule = "idle-draft"            // a draft left untouched 48 h, purged at 09:00 UTC
 	RuleQueryParameter      Rule = "query-parameter"       // misspelt query parameter (e.g. fullcheck)
 )
 
@@ -36,8 +37,14 @@ func (s *Sandbox) violate(rc *reqCtx, rule Rule, message string) {
 }
 
 func (s *Sandbox) violationLocked(rc *reqCtx, rule Rule, message string) {
-	s.violations = append(s.violations, Violation{Time: s.now(), Request: rc.line, Rule: rule, Message: message})
-	s.logf("sandbox: protocol violation %s: %s — %s", rule, rc.line, message)
+	s.recordViolationLocked(rc.line, rule, message)
+}
+
+// recordViolationLocked records a violation found by the request line, or by a background
+// run such as the draft purge (request then names the run).
+func (s *Sandbox) recordViolationLocked(request string, rule Rule, message string) {
+	s.violations = append(s.violations, Violation{Time: s.now(), Request: request, Rule: rule, Message: message})
+	s.logf("sandbox: protocol violation %s: %s — %s", rule, request, message)
 }
 
 // Violations returns the recorded protocol violations, oldest first.
