@@ -153,7 +153,9 @@ func (o *Orchestrator) draftSupp(p order.PortInPlan) bandwidth.LnpOrderSupp {
 }
 
 // submitBulk attaches the prepared children and submits the bulk. A bulk already submitted (a
-// reissued job after a lost answer) counts as submitted.
+// reissued job after a lost answer) counts as submitted. A refused submission detaches the
+// children again, so the ones Bandwidth named can be corrected (a SUPP of an attached child is
+// refused, 7717) and the others resubmitted.
 func (o *Orchestrator) submitBulk(ctx context.Context, e order.SubmitBulk) (order.Event, any, error) {
 	current, err := o.bw.GetBulkPortin(ctx, e.BandwidthOrderID)
 	if err != nil {
@@ -172,6 +174,9 @@ func (o *Orchestrator) submitBulk(ctx context.Context, e order.SubmitBulk) (orde
 	resp, err := o.bw.SubmitBulkPortin(ctx, e.BandwidthOrderID)
 	if err != nil {
 		if refused(err) {
+			if derr := o.bw.PutBulkPortinList(ctx, e.BandwidthOrderID, []string{}); derr != nil {
+				return nil, nil, derr
+			}
 			return o.submitRejected(err, e.Children), evidenceOf("PATCH /bulkPortins/{id}", e.BandwidthOrderID, "", err), nil
 		}
 		return nil, nil, err

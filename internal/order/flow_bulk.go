@@ -540,6 +540,13 @@ func (d *decider) bulkSubmitRejected(ev BulkSubmitRejected) {
 		}
 		named++
 		o.Errors = cloneErrors(errs)
+		if rem, ok := d.planRemedy(o, errs); ok {
+			// Fixable without an operator (a FOC date the carrier cannot meet, the CSR's
+			// address): write the fix into the draft and submit again with the others.
+			d.applyRemedy(o, rem)
+			d.prepareChild(o, "Bandwidth refused the child ("+describeErrors(errs)+"); preparing it again "+rem.describe())
+			continue
+		}
 		d.requireAction(o, actionForErrors(errs, ResumeCreatePortIn))
 	}
 	d.setBulkStep(BulkStepPreparing, "submission refused: "+describeErrors(ev.Errors))

@@ -23,6 +23,11 @@ func (d *decider) createPortIn(o *PortOrder, detail string) {
 // focFor computes the RequestedFocDate for a port order now. After the carrier has rejected a
 // date, the lead asked for by 7412 applies.
 func (d *decider) focFor(o *PortOrder) time.Time {
+	if o.PortType == PortTypeManualTollFree && d.r.FocWish == nil {
+		// The LNP checker does not cover toll-free numbers, so their RespOrg's interval is
+		// unknown: Bandwidth picks the earliest date when none is requested.
+		return time.Time{}
+	}
 	lead := 1
 	if o.FocRecomputations > 0 {
 		lead = remediationLeadBusinessDays
