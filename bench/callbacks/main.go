@@ -142,7 +142,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&cfg.maxP99Factor, "max-p99-factor", 2.0, "portflow p99 must stay under this multiple of the reference's")
 	fs.IntVar(&cfg.maxBatch, "max-batch", 0, "portflow's callbacks.Options.MaxBatch (group commit; 1 = a transaction per callback); 0 = its default")
 	fs.IntVar(&cfg.writers, "writers", 0, "portflow's callbacks.Options.MaxConcurrentWrites; 0 = its default")
-	fs.BoolVar(&cfg.perEntryJobs, "per-entry-jobs", false, "enqueue jobs with one River InsertTx per callback (OnAccepted) instead of one InsertManyTx per group (OnAcceptedBatch)")
+	fs.BoolVar(&cfg.perEntryJobs, "per-entry-jobs", false, "enqueue jobs with the orchestrator's per-callback hook (InboxHook as OnAccepted: one River InsertTx per callback) instead of the server's batched one (InboxBatchHook as OnAcceptedBatch: one InsertManyTx per group)")
 	fs.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (receivers and load generator share the process) to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err

@@ -37,7 +37,7 @@ func printReport(w io.Writer, cfg config, f facts, rows []resultRow, check inbox
 		"after a %s warm-up, reference and portflow take turns in %s slices for %s each per level; "+
 		"every request is a distinct authenticated port-in notification (~600 bytes); pgbench runs %s per level.\n\n",
 		f.cpus, f.goVersion, f.postgresVersion, f.synchronousCommit, f.poolSize, cfg.warmup, cfg.slice, cfg.duration, cfg.duration+cfg.warmup)
-	maxBatch, writers, jobs := cfg.maxBatch, cfg.writers, "one River InsertManyTx per group (OnAcceptedBatch)"
+	maxBatch, writers, jobs := cfg.maxBatch, cfg.writers, "the orchestrator's InboxBatchHook, one River InsertManyTx per group (as the server)"
 	if maxBatch == 0 {
 		maxBatch = callbacks.DefaultMaxBatch
 	}
@@ -45,7 +45,7 @@ func printReport(w io.Writer, cfg config, f facts, rows []resultRow, check inbox
 		writers = callbacks.DefaultMaxConcurrentWrites
 	}
 	if cfg.perEntryJobs {
-		jobs = "one River InsertTx per callback (OnAccepted)"
+		jobs = "the orchestrator's InboxHook, one River InsertTx per callback"
 	}
 	fmt.Fprintf(w, "portflow: group commit of up to %d callbacks per transaction, %d transactions at a time; jobs enqueued with %s.\n\n", maxBatch, writers, jobs)
 	fmt.Fprintln(w, "| connections | system | req/s | p50 ms | p99 ms | errors | portflow ÷ reference |")

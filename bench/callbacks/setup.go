@@ -15,12 +15,13 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"go.uber.org/zap"
 
+	"github.com/portflow/portflow/internal/bandwidth"
 	"github.com/portflow/portflow/internal/callbacks"
 	portflowconfig "github.com/portflow/portflow/internal/config"
+	"github.com/portflow/portflow/internal/orchestrator"
+	"github.com/portflow/portflow/internal/secrets"
 	"github.com/portflow/portflow/internal/server"
 	"github.com/portflow/portflow/internal/store"
 )
@@ -207,38 +208,23 @@ func seedOrders(ctx context.Context, db *store.DB) error {
 // knownOrderIDSQL renders order i's Bandwidth id exactly as knownOrderID does.
 const knownOrderIDSQL = `lpad(to_hex(i), 8, '0') || '-0000-4000-8000-000000000000'`
 
-// benchJobArgs is the processing job the intake enqueues, as the orchestrator's hook does.
-type benchJobArgs struct {
-	InboxID int64 `json:"inbox_id"`
-}
-
-func (benchJobArgs) Kind() string { return "process_bandwidth_callback" }
-
-// startPortflow serves the real callback handler behind portflow's real HTTP middleware, with a
-// hand-off that inserts the River jobs in the inbox transaction: all of a group's jobs in one
-// InsertManyTx, or (perEntryJobs) one InsertTx per callback.
+// startPortflow serves the real callback handler behind portflow's real HTTP middleware, with the
+// intake wired as the server wires it (cmd/server/assemble.go): the orchestrator's job hook, which
+// queues each group's processing jobs with one River InsertManyTx in the inbox transaction
+// (InboxBatchHook), or (perEntryJobs) one InsertTx per callback (InboxHook). The orchestrator is
+// built as the server builds it, sharing the pool, but not started: its workers would process the
+// jobs and call Bandwidth, which is not what this benchmark measures, and would compete with the
+// receivers for the CPUs. Its Bandwidth client points at a loopback port nothing listens on.
 func startPortflow(ctx context.Context, db *store.DB, opts callbacks.Options, perEntryJobs bool) (*target, error) {
-	riverClient, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{})
-	if err != nil {
-		return nil, fmt.Errorf("river client: %w", err)
-	}
-	receiver := store.InboxReceiver{DB: db}
-	if perEntryJobs {
-		receiver.OnAccepted = func(ctx context.Context, tx pgx.Tx, entry store.InboxEntry) error {
-			_, err := riverClient.InsertTx(ctx, tx, benchJobArgs{InboxID: entry.ID}, nil)
-			return err
-		}
-	} else {
-		receiver.OnAcceptedBatch = func(ctx context.Context, tx pgx.Tx, entries []store.InboxEntry) error {
-			params := make([]river.InsertManyParams, len(entries))
-			for i, e := range entries {
-				params[i] = river.InsertManyParams{Args: benchJobArgs{InboxID: e.ID}}
-			}
-			_, err := riverClient.InsertManyTx(ctx, tx, params)
-			return err
-		}
-	}
 	registry := prometheus.NewRegistry()
+	orch, err := newOrchestrator(db, registry)
+	if err != nil {
+		return nil, err
+	}
+	receiver := store.InboxReceiver{DB: db, OnAcceptedBatch: orch.InboxBatchHook()}
+	if perEntryJobs {
+		receiver = store.InboxReceiver{DB: db, OnAccepted: orch.InboxHook()}
+	}
 	opts.Credentials = []callbacks.Credential{{Username: benchUser, Password: benchPassword}}
 	opts.Logger = zap.NewNop()
 	opts.Registry = registry
@@ -254,6 +240,28 @@ func startPortflow(ctx context.Context, db *store.DB, opts callbacks.Options, pe
 	}
 	t.registry = registry
 	return t, nil
+}
+
+// newOrchestrator builds the orchestrator whose intake hooks the benchmark measures.
+func newOrchestrator(db *store.DB, registry *prometheus.Registry) (*orchestrator.Orchestrator, error) {
+	bw, err := bandwidth.New(bandwidth.Config{
+		BaseURL: "http://127.0.0.1:9/api", TokenURL: "http://127.0.0.1:9/api/v1/oauth2/token", AccountID: "9900000",
+		ClientID: "bench-unused", ClientSecret: "bench-unused",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("Bandwidth client: %w", err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("encryption key: %w", err)
+	}
+	box, err := secrets.New(key)
+	if err != nil {
+		return nil, err
+	}
+	return orchestrator.New(orchestrator.Options{
+		DB: db, Box: box, Bandwidth: bw, Logger: zap.NewNop(), Registry: registry, SiteID: "1001", PeerID: "2001",
+	})
 }
 
 // startReference serves the minimal receiver: read the body, one INSERT, 200.
@@ -329,8 +337,9 @@ func (c inboxCheck) complete() bool { return c.rows == c.accepted && c.jobs == c
 
 func (e *env) verifyInbox(ctx context.Context) (inboxCheck, error) {
 	c := inboxCheck{accepted: e.portflow.accepted.Load(), referenceAccepted: e.reference.accepted.Load()}
+	// A processing job names its inbox row in its args (inbox_id), whatever the job's kind.
 	err := e.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM callback_inbox),
-		(SELECT count(*) FROM river_job WHERE kind = 'process_bandwidth_callback')`).Scan(&c.rows, &c.jobs)
+		(SELECT count(*) FROM river_job j JOIN callback_inbox c ON c.id = (j.args->>'inbox_id')::bigint)`).Scan(&c.rows, &c.jobs)
 	if err != nil {
 		return c, fmt.Errorf("count inbox rows: %w", err)
 	}

@@ -96,7 +96,7 @@ func startEngine(ctx context.Context, cfg config, sc scenario, databaseURL strin
 		return e, err
 	}
 
-	handler, err := callbacks.NewHandler(store.InboxReceiver{DB: e.db, OnAccepted: e.orch.InboxHook()}, callbacks.Options{
+	handler, err := callbacks.NewHandler(store.InboxReceiver{DB: e.db, OnAcceptedBatch: e.orch.InboxBatchHook()}, callbacks.Options{
 		Credentials: []callbacks.Credential{{Username: callbackUser, Password: callbackPassword}}, Logger: log, Registry: e.registry,
 	})
 	if err != nil {

@@ -103,7 +103,7 @@ func assemble(ctx context.Context, cfg config.Config, getenv func(string) string
 	if cfg.CallbackPreviousUsername != "" {
 		creds = append(creds, callbacks.Credential{Username: cfg.CallbackPreviousUsername, Password: cfg.CallbackPreviousPassword})
 	}
-	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: db, OnAccepted: orch.InboxHook()}, callbacks.Options{
+	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: db, OnAcceptedBatch: orch.InboxBatchHook()}, callbacks.Options{
 		Credentials: creds, MaxBodyBytes: cfg.CallbackMaxBodyBytes, Logger: log, Registry: registry,
 	})
 	if err != nil {

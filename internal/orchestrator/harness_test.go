@@ -77,7 +77,7 @@ func newEnv(t *testing.T, faults sandbox.Faults) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: db, OnAccepted: orch.InboxHook()}, callbacks.Options{
+	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: db, OnAcceptedBatch: orch.InboxBatchHook()}, callbacks.Options{
 		Credentials: []callbacks.Credential{{Username: "bw", Password: "callback-password"}}, Logger: log, Registry: reg,
 	})
 	if err != nil {
