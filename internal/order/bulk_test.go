@@ -388,3 +388,50 @@ func TestBulkDraftIsNeverLeftToThePurge(t *testing.T) {
 		t.Fatalf("the late child stayed in the bulk: %+v", o)
 	}
 }
+
+func TestBulkSubmitRefusalFixesWhatItCanAndHoldsTheRest(t *testing.T) {
+	f := bulkStages(t)["submitting"]
+	before := f.r.Orders[0].Submitted.RequestedFocDate
+	d := f.apply(BulkSubmitRejected{At: t0.Add(time.Hour), ChildErrors: map[string][]BandwidthError{
+		"child-1":  {{Code: "7209", Description: "Requested FOC date is before the losing carrier's minimum porting interval"}},
+		"child-tf": {{Code: "7518", Description: "Invalid billing telephone number"}},
+	}})
+	prep := onlyEffect[PrepareDraft](t, Decision{Effects: allEffectsAsEffects(allEffects[PrepareDraft](d))})
+	if o := f.r.Orders[0]; prep.BandwidthOrderID != "child-1" || o.FocRecomputations != 1 || !o.InBulk || o.Status != OrderPreparing ||
+		prep.Plan.RequestedFocDate.Before(before) {
+		t.Fatalf("re-prepared %+v (FOC was %s), order %+v", prep, before, o)
+	}
+	if tf := f.r.Orders[1]; tf.InBulk || tf.Status != OrderActionRequired || tf.Action.Resume != ResumeCreatePortIn {
+		t.Fatalf("toll-free child after an unfixable refusal: %+v", tf)
+	}
+	if f.r.Bulk.Step != BulkStepPreparing || f.r.Status != StatusActionRequired {
+		t.Fatalf("step %s, status %s", f.r.Bulk.Step, f.r.Status)
+	}
+	// The fixed child is ready again: the bulk goes without the held one.
+	d = f.apply(DraftPrepared{At: t0.Add(2 * time.Hour), PortOrder: compactOrderID(1), BandwidthOrderID: "child-1"})
+	if submit := onlyEffect[SubmitBulk](t, d); !slices.Equal(submit.Children, []string{"child-1"}) {
+		t.Fatalf("resubmit %+v", submit)
+	}
+}
+
+func TestBulkSubmitRefusedAsAWholeIsRetriedThenHandedToAnOperator(t *testing.T) {
+	f := bulkStages(t)["submitting"]
+	at := t0.Add(time.Hour)
+	for i := range maxBulkSubmits {
+		f.apply(BulkSubmitRejected{At: at, Errors: []BandwidthError{{Code: "7999", Description: "internal error"}}})
+		if i < maxBulkSubmits-1 {
+			if f.r.Bulk.RetryAt.IsZero() {
+				t.Fatalf("refusal %d: no retry scheduled", i+1)
+			}
+			at = f.r.Bulk.RetryAt
+			if submit := onlyEffect[SubmitBulk](t, f.apply(CheckDue{At: at})); len(submit.Children) != 2 {
+				t.Fatalf("retry %d: %+v", i+1, submit)
+			}
+		}
+	}
+	for _, o := range f.r.Orders {
+		if o.InBulk || o.Status != OrderActionRequired {
+			t.Fatalf("after %d refusals: %+v", maxBulkSubmits, o)
+		}
+	}
+}
