@@ -31,7 +31,9 @@ func newBusinessMove() businessMove {
 		}
 	}
 	scenario := func(c sandbox.Carrier) func(int) string {
-		return func(i int) string { return sandbox.NumberFor(sandbox.Scenario{Carrier: c, CSR: sandbox.CSRComplete}, i) }
+		return func(i int) string {
+			return sandbox.NumberFor(sandbox.Scenario{Carrier: c, CSR: sandbox.CSRComplete}, i)
+		}
 	}
 	add("wireline", 900, scenario(sandbox.CarrierWireline))
 	add("internal", 500, scenario(sandbox.CarrierInternal))
