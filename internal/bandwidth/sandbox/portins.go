@@ -11,11 +11,7 @@ import (
 
 // Port-in processing statuses (PROTOCOL §5.6).
 const (
-	statusDraft = "DRAFT"
-	// A toll-free draft goes through Bandwidth's toll-free validation first (PROTOCOL §5.6).
-	statusValidateDraftTFNs = "VALIDATE_DRAFT_TFNS"
-	statusValidDraftTFNs    = "VALID_DRAFT_TFNS"
-	statusInvalidDraftTFNs  = "INVALID_DRAFT_TFNS"
+	statusDraft             = "DRAFT"
 	statusPendingDocuments  = "PENDING_DOCUMENTS"
 	statusSubmitted         = "SUBMITTED"
 	statusException         = "EXCEPTION"
@@ -24,6 +20,9 @@ const (
 	statusRequestedCancel   = "REQUESTED_CANCEL"
 	statusCancelled         = "CANCELLED"
 	statusComplete          = "COMPLETE"
+	statusValidateDraftTFNs = "VALIDATE_DRAFT_TFNS" // a toll-free draft under validation
+	statusValidDraftTFNs    = "VALID_DRAFT_TFNS"    // a toll-free draft that may be submitted
+	statusInvalidDraftTFNs  = "INVALID_DRAFT_TFNS"  // a toll-free draft whose numbers failed validation
 )
 
 // Port types (PROTOCOL §5.7).
