@@ -258,7 +258,7 @@ func (s *Sandbox) patchBulk(w http.ResponseWriter, rc *reqCtx) {
 	*b = next
 	b.modified, b.touched = s.now(), s.draftClock()
 	for _, id := range b.children {
-		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
+		if p := s.portInLocked(id); p != nil && p.isDraft() {
 			s.applyBulkDefaultsLocked(b, p, present)
 		}
 	}
@@ -306,7 +306,7 @@ func (s *Sandbox) submitBulkLocked(b *bulkPortin, rc *reqCtx) *portinListErrorsX
 	}
 	var children []*portIn
 	for _, id := range b.children {
-		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
+		if p := s.portInLocked(id); p != nil && p.isDraft() {
 			children = append(children, p)
 		}
 	}
@@ -319,6 +319,9 @@ func (s *Sandbox) submitBulkLocked(b *bulkPortin, rc *reqCtx) *portinListErrorsX
 	for _, p := range children {
 		probe := *p
 		errs := s.validateSubmitLocked(&probe, rc, now)
+		if e := tollFreeDraftRefusal(p); e != nil {
+			errs = append(errs, *e)
+		}
 		// Children submitted together cannot share a number either (7205), as if each
 		// were submitted in turn.
 		var shared []string
@@ -454,7 +457,7 @@ func (s *Sandbox) putBulkTnList(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	for _, id := range b.children {
-		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
+		if p := s.portInLocked(id); p != nil && p.isDraft() {
 			p.deleted = true // the new list replaces the children made from the old one
 		}
 	}
@@ -633,7 +636,7 @@ func (s *Sandbox) putBulkPortinList(w http.ResponseWriter, rc *reqCtx) {
 			errs.Error = append(errs.Error, portinListErrorXML{ErrorCode: "7000", PortinOrderID: id, Description: statusTextNotFound})
 		case !b.isDraft():
 			errs.Error = append(errs.Error, portinListErrorXML{ErrorCode: "7704", PortinOrderID: id, Description: "Orders can only be attached to a draft bulk port-in."})
-		case p.status != statusDraft:
+		case !p.isDraft():
 			errs.Error = append(errs.Error, portinListErrorXML{ErrorCode: "7704", PortinOrderID: id, Description: "Only draft port-ins can be attached."})
 		case p.bulkID != "" && p.bulkID != b.id:
 			errs.Error = append(errs.Error, portinListErrorXML{ErrorCode: "7704", PortinOrderID: id, Description: "The port-in belongs to another bulk port-in."})

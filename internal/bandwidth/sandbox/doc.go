@@ -69,8 +69,10 @@
 //	          FOC → COMPLETE after 2 steps; a Triggered order waits in FOC for PUT activationStatus
 //	          (a past time activates it 1 step later) or ActivationWaitSteps (its scheduled time)
 //	SUPP:     PUT → REQUESTED_SUPP → carrier answers again after 2 steps
-//	Toll-free: submit → PENDING_DOCUMENTS until an LOA (PDF/TIFF, documentType LOA) is on it,
-//	          then SUBMITTED 1 step later, FOC and COMPLETE as above
+//	Toll-free: a draft is VALIDATE_DRAFT_TFNS, then VALID_DRAFT_TFNS (or INVALID_DRAFT_TFNS,
+//	          7386) 1 step later and may be submitted only from there (7637); a bulk's
+//	          toll-free child is a plain DRAFT. Submit → PENDING_DOCUMENTS until an LOA
+//	          (PDF/TIFF, documentType LOA) is on it, then SUBMITTED 1 step later, FOC, COMPLETE
 //	Cancel:   DELETE → REQUESTED_CANCEL → CANCELLED after 1 step (a draft is removed at once)
 //	Bulk:     PUT tnList → VALIDATE_DRAFT_TNS → VALID/INVALID_DRAFT_TNS after 1 step, one draft
 //	          child per losing carrier (toll-free: one for their RespOrg); PATCH IN_PROGRESS

@@ -53,6 +53,9 @@ func TestPortTypeNumberLimits(t *testing.T) {
 				// A draft is not held to the limit; submitting it is.
 				draft := strings.Replace(body, "</ListOfPhoneNumbers>", "</ListOfPhoneNumbers><ProcessingStatus>DRAFT</ProcessingStatus>", 1)
 				id := decodeAs[lnpOrderResponse](t, h.call("POST", "/portins", draft).expect(t, http.StatusCreated).body).OrderID
+				if tc.scenario.Carrier == CarrierTollFree {
+					h.waitStatus(id, statusValidDraftTFNs) // a toll-free draft is submitted once validated
+				}
 				res = decodeAs[lnpOrderResponse](t, h.call("PUT", "/portins/"+id, `<LnpOrderSupp><ProcessingStatus>SUBMITTED</ProcessingStatus></LnpOrderSupp>`).expect(t, http.StatusBadRequest).body)
 				if codes := errorCodes(res.Errors); !reflect.DeepEqual(codes, []string{tc.code}) {
 					t.Fatalf("draft submit errors %v, want %s", codes, tc.code)

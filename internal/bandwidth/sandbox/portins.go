@@ -11,15 +11,18 @@ import (
 
 // Port-in processing statuses (PROTOCOL §5.6).
 const (
-	statusDraft            = "DRAFT"
-	statusPendingDocuments = "PENDING_DOCUMENTS"
-	statusSubmitted        = "SUBMITTED"
-	statusException        = "EXCEPTION"
-	statusRequestedSupp    = "REQUESTED_SUPP"
-	statusFOC              = "FOC"
-	statusRequestedCancel  = "REQUESTED_CANCEL"
-	statusCancelled        = "CANCELLED"
-	statusComplete         = "COMPLETE"
+	statusDraft             = "DRAFT"
+	statusPendingDocuments  = "PENDING_DOCUMENTS"
+	statusSubmitted         = "SUBMITTED"
+	statusException         = "EXCEPTION"
+	statusRequestedSupp     = "REQUESTED_SUPP"
+	statusFOC               = "FOC"
+	statusRequestedCancel   = "REQUESTED_CANCEL"
+	statusCancelled         = "CANCELLED"
+	statusComplete          = "COMPLETE"
+	statusValidateDraftTFNs = "VALIDATE_DRAFT_TFNS" // a toll-free draft under validation
+	statusValidDraftTFNs    = "VALID_DRAFT_TFNS"    // a toll-free draft that may be submitted
+	statusInvalidDraftTFNs  = "INVALID_DRAFT_TFNS"  // a toll-free draft whose numbers failed validation
 )
 
 // Port types (PROTOCOL §5.7).
@@ -104,9 +107,63 @@ type historyEntry struct {
 
 func (p *portIn) final() bool { return p.status == statusComplete || p.status == statusCancelled }
 
+// isDraft reports whether the order is a draft: DRAFT, or one of a toll-free draft's states.
+func (p *portIn) isDraft() bool {
+	switch p.status {
+	case statusDraft, statusValidateDraftTFNs, statusValidDraftTFNs, statusInvalidDraftTFNs:
+		return true
+	}
+	return false
+}
+
+// tollFreeDraftRefusal is the error for submitting a toll-free draft whose numbers are not
+// (yet) validated: only VALID_DRAFT_TFNS (or a bulk's toll-free child, DRAFT) may be submitted.
+func tollFreeDraftRefusal(p *portIn) *apiError {
+	switch p.status {
+	case statusValidateDraftTFNs:
+		return &apiError{Code: "7637", Description: "The toll-free numbers are still being validated; submit once the order is VALID_DRAFT_TFNS."}
+	case statusInvalidDraftTFNs:
+		return &apiError{Code: "7637", Description: "The toll-free numbers failed validation (INVALID_DRAFT_TFNS); correct ListOfPhoneNumbers first."}
+	}
+	return nil
+}
+
+// setDraftStatusLocked moves a draft between draft states; drafts are never notified.
+func (s *Sandbox) setDraftStatusLocked(p *portIn, status, note, author string) {
+	p.status = status
+	p.modified, p.modifiedBy, p.touched = s.now(), author, s.draftClock()
+	p.gen++
+	p.history = append(p.history, historyEntry{at: p.modified, note: note, author: author, status: status})
+	s.logf("sandbox: portin %s %s (%s)", p.id, status, note)
+}
+
+// scheduleTollFreeDraftValidationLocked answers a toll-free draft in VALIDATE_DRAFT_TFNS one
+// step later: VALID_DRAFT_TFNS, or INVALID_DRAFT_TFNS (7386) when other numbers are on it.
+func (s *Sandbox) scheduleTollFreeDraftValidationLocked(p *portIn) {
+	gen := p.gen
+	s.after(1, func() {
+		if p.gen != gen || p.deleted || p.status != statusValidateDraftTFNs {
+			return
+		}
+		var other []string
+		for _, tn := range p.tns {
+			if !isTollFree(tn) {
+				other = append(other, tn)
+			}
+		}
+		if len(other) > 0 {
+			p.errors = []apiError{{Code: "7386", Description: "Toll-free and non-toll-free numbers cannot be on the same port-in; put the toll-free numbers on a port-in of their own.", TNs: other}}
+			s.setDraftStatusLocked(p, statusInvalidDraftTFNs, "Toll-free validation failed", systemAuthor)
+			return
+		}
+		p.errors = nil
+		s.setDraftStatusLocked(p, statusValidDraftTFNs, "Toll-free numbers validated", systemAuthor)
+	})
+}
+
 // holdsNumbers reports whether the order's numbers count as "on an order" (7205).
 func (p *portIn) holdsNumbers() bool {
-	return !p.deleted && p.status != "" && p.status != statusDraft && !p.final()
+	return !p.deleted && p.status != "" && !p.isDraft() && !p.final()
 }
 
 // triggerable reports whether the order waits for on-demand activation on reaching FOC:
@@ -260,7 +317,7 @@ func (s *Sandbox) portInToXMLLocked(p *portIn) lnpOrderResponse {
 		out.TnAttributes = &tnAttributesXML{TnAttribute: p.tnAttributes}
 	}
 	out.ListOfPhoneNumbers = &phoneNumberListXML{PhoneNumber: p.tns}
-	if p.status == statusDraft && len(p.tns) > 0 && validNANP(p.tns[0]) {
+	if p.isDraft() && len(p.tns) > 0 && validNANP(p.tns[0]) {
 		interval := carrierOf(p.tns[0]).Info().MinimumPortingInterval
 		out.EarliestEstimate = bandwidthTime(earliestFocDay(interval, s.now()).time(eastern, defaultActivationHour, defaultActivationMinute))
 	}
@@ -333,16 +390,22 @@ func (s *Sandbox) createPortIn(w http.ResponseWriter, rc *reqCtx) {
 	p.pon = strings.ToUpper(strings.ReplaceAll(p.id, "-", "")[:16])
 	if draft {
 		p.status = statusDraft
+		if p.tollFree() {
+			p.status = statusValidateDraftTFNs
+		}
 	}
 	s.addPortInLocked(p)
 	if p.customerOrderID != "" {
 		s.creates[createKey{orderTypePortins, p.customerOrderID}]++
 	}
 	if draft {
-		p.history = append(p.history, historyEntry{at: now, note: "Draft order created", author: rc.user, status: statusDraft})
+		p.history = append(p.history, historyEntry{at: now, note: "Draft order created", author: rc.user, status: p.status})
 		if validNANP(p.tns[0]) {
 			p.carrier = carrierOf(p.tns[0]).Info()
 			p.portType = p.carrier.PortType
+		}
+		if p.status == statusValidateDraftTFNs {
+			s.scheduleTollFreeDraftValidationLocked(p)
 		}
 	} else {
 		s.submitLocked(p, "Order has been created")
@@ -599,7 +662,7 @@ func (s *Sandbox) portInHistory(w http.ResponseWriter, rc *reqCtx) {
 	s.mu.Lock()
 	p := s.portInLocked(rc.path("orderId"))
 	out := orderHistoryWrapper{}
-	if p != nil && p.status == statusDraft {
+	if p != nil && p.isDraft() {
 		out.IrisStatus = &irisStatusXML{Code: "7710", Description: "History is not supported for bulk port-ins or individual port-ins in draft status."}
 	} else if p != nil {
 		for _, h := range p.history {
@@ -663,8 +726,9 @@ func (s *Sandbox) listPortIns(w http.ResponseWriter, rc *reqCtx) {
 	for _, p := range candidates {
 		switch {
 		case p.deleted,
-			status == "" && p.status == statusDraft,
-			status != "" && p.status != status,
+			status == "" && p.isDraft(),
+			status == statusDraft && !p.isDraft(),
+			status != "" && status != statusDraft && p.status != status,
 			q.Get("tn") != "" && p.btn != q.Get("tn"),
 			q.Get("orderTn") != "" && !contains(p.tns, q.Get("orderTn")),
 			q.Get("pon") != "" && p.pon != q.Get("pon"),
@@ -760,7 +824,7 @@ func (s *Sandbox) suppPortIn(w http.ResponseWriter, rc *reqCtx) {
 		}
 	}
 	ps := strings.TrimSpace(req.ProcessingStatus)
-	submitDraft := p.status == statusDraft && ps == statusSubmitted
+	submitDraft := p.isDraft() && ps == statusSubmitted
 	if present.has("ProcessingStatus") && !submitDraft {
 		s.violationLocked(rc, RuleProcessingStatus, fmt.Sprintf(
 			"ProcessingStatus %q was sent on a %s order; it may only be SUBMITTED, and only from DRAFT.", ps, p.status))
@@ -780,8 +844,9 @@ func (s *Sandbox) suppPortIn(w http.ResponseWriter, rc *reqCtx) {
 		return
 	}
 	if b := s.bulks[p.bulkID]; b != nil && b.isDraft() {
+		status := p.status
 		s.mu.Unlock()
-		writeLnpErrors(w, http.StatusConflict, id, statusDraft, []apiError{{Code: "7717", Description: "The order is attached to a draft bulk port-in and cannot be modified on its own."}}, nil)
+		writeLnpErrors(w, http.StatusConflict, id, status, []apiError{{Code: "7717", Description: "The order is attached to a draft bulk port-in and cannot be modified on its own."}}, nil)
 		return
 	}
 
@@ -796,15 +861,18 @@ func (s *Sandbox) suppPortIn(w http.ResponseWriter, rc *reqCtx) {
 	if present.has("WirelessInfo") && (req.WirelessInfo.AccountNumber == "" || req.WirelessInfo.PinNumber == "") {
 		errs = append(errs, apiError{Code: "7213", Description: "A WirelessInfo SUPP must carry both AccountNumber and PinNumber."})
 	}
-	if p.status != statusDraft && present.has("ListOfPhoneNumbers") && !sameSet(p.tns, next.tns) && p.portType != portTypeAutomated {
+	numbersChanged := present.has("ListOfPhoneNumbers") && !sameSet(p.tns, next.tns)
+	if !p.isDraft() && numbersChanged && p.portType != portTypeAutomated {
 		errs = append(errs, apiError{Code: "7498", Description: "The numbers of this port type cannot be changed by a SUPP."})
 	}
 	switch {
-	case p.status == statusDraft && !submitDraft:
+	case p.isDraft() && !submitDraft:
 		errs = append(errs, validateTNList(next.tns)...)
+	case submitDraft && tollFreeDraftRefusal(p) != nil:
+		errs = append(errs, *tollFreeDraftRefusal(p))
 	default:
 		errs = append(errs, s.validateSubmitLocked(&next, rc, s.now())...)
-		if p.status != statusDraft && next.carrier.Carrier != p.carrier.Carrier && len(errs) == 0 {
+		if !p.isDraft() && next.carrier.Carrier != p.carrier.Carrier && len(errs) == 0 {
 			errs = append(errs, apiError{Code: "7495", Description: "Unable to change the TNs on this port. Please ensure that the new TNs are from the same losing carrier as the current TNs."})
 		}
 	}
@@ -820,7 +888,11 @@ func (s *Sandbox) suppPortIn(w http.ResponseWriter, rc *reqCtx) {
 	switch {
 	case submitDraft:
 		s.submitLocked(p, "Order has been submitted")
-	case p.status == statusDraft:
+	case p.isDraft() && numbersChanged && p.tollFree():
+		// New numbers on a toll-free draft are validated again.
+		s.setDraftStatusLocked(p, statusValidateDraftTFNs, "Toll-free numbers changed; validating", rc.user)
+		s.scheduleTollFreeDraftValidationLocked(p)
+	case p.isDraft():
 		s.syncHeldNumbersLocked(p)
 	default:
 		s.setStatusLocked(p, statusRequestedSupp, "Supp request received", rc.user)
@@ -906,14 +978,14 @@ func (s *Sandbox) cancelPortIn(w http.ResponseWriter, rc *reqCtx) {
 		writeLnpErrors(w, http.StatusNotFound, id, "", []apiError{{Code: "7000", Description: statusTextNotFound}}, nil)
 		return
 	}
-	switch p.status {
-	case statusComplete, statusCancelled, statusRequestedCancel:
+	switch {
+	case p.status == statusComplete || p.status == statusCancelled || p.status == statusRequestedCancel:
 		code, text := suppRefusal(p)
 		status := p.status
 		s.mu.Unlock()
 		writeLnpErrors(w, http.StatusBadRequest, id, status, []apiError{{Code: code, Description: text}}, nil)
 		return
-	case statusDraft:
+	case p.isDraft():
 		p.modifiedBy = rc.user
 		s.deleteDraftPortInLocked(p)
 	default:

@@ -73,7 +73,7 @@ func (s *Sandbox) purgeIdleDraftsLocked(now time.Time) {
 			b.id, b.customerOrderID, b.status, children, b.touched.UTC().Format(time.RFC3339), run.Format(time.RFC3339)))
 	}
 	for _, p := range s.portinSeq {
-		if p.deleted || p.status != statusDraft || s.attachedToDraftBulkLocked(p) || now.Before(draftPurgeRun(p.touched)) {
+		if p.deleted || !p.isDraft() || s.attachedToDraftBulkLocked(p) || now.Before(draftPurgeRun(p.touched)) {
 			continue
 		}
 		run := draftPurgeRun(p.touched)
@@ -111,7 +111,7 @@ func (s *Sandbox) deleteDraftPortInLocked(p *portIn) {
 func (s *Sandbox) deleteBulkLocked(b *bulkPortin) int {
 	n := 0
 	for _, id := range b.children {
-		if p := s.portInLocked(id); p != nil && p.status == statusDraft {
+		if p := s.portInLocked(id); p != nil && p.isDraft() {
 			p.deleted = true
 			p.modified = s.now()
 			n++

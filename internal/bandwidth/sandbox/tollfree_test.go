@@ -72,14 +72,34 @@ func TestTollFreePortInWaitsInPendingDocumentsForItsLOA(t *testing.T) {
 	}
 }
 
-func TestTollFreeDraftSubmittedWithItsLOAGoesStraightToSubmitted(t *testing.T) {
+// TestTollFreeDraftIsValidatedBeforeItCanBeSubmitted: a toll-free draft goes through
+// VALIDATE_DRAFT_TFNS to VALID_DRAFT_TFNS (or INVALID_DRAFT_TFNS) and is submitted only from
+// VALID_DRAFT_TFNS (7637); with its LOA already there it goes straight to SUBMITTED.
+func TestTollFreeDraftIsValidatedBeforeItCanBeSubmitted(t *testing.T) {
 	h := newHarness(t)
 	tf := NumberFor(Scenario{Carrier: CarrierTollFree}, 10)
-	id := decodeAs[lnpOrderResponse](t, h.call("POST", "/portins", tollFreeOrder("<ProcessingStatus>DRAFT</ProcessingStatus>", tf)).expect(t, http.StatusCreated).body).OrderID
+	other := NumberFor(Scenario{}, 10)
+	id := decodeAs[lnpOrderResponse](t, h.call("POST", "/portins", tollFreeOrder("<ProcessingStatus>DRAFT</ProcessingStatus>", tf, other)).expect(t, http.StatusCreated).body).OrderID
+	h.waitStatus(id, statusInvalidDraftTFNs)
+	got := decodeAs[lnpOrderResponse](t, h.call("GET", "/portins/"+id, "").expect(t, http.StatusOK).body)
+	if codes := errorCodes(got.Errors); !reflect.DeepEqual(codes, []string{"7386"}) || !reflect.DeepEqual(got.Errors[0].TelephoneNumbers.TNs, []string{other}) {
+		t.Fatalf("invalid toll-free draft errors %+v", got.Errors)
+	}
+	res := decodeAs[lnpOrderResponse](t, h.call("PUT", "/portins/"+id, `<LnpOrderSupp><ProcessingStatus>SUBMITTED</ProcessingStatus></LnpOrderSupp>`).expect(t, http.StatusBadRequest).body)
+	if codes := errorCodes(res.Errors); !reflect.DeepEqual(codes, []string{"7637"}) {
+		t.Fatalf("submit of an invalid toll-free draft: %v", codes)
+	}
+	if list := decodeAs[lnpResponseWrapper](t, h.call("GET", "/portins?page=1&size=10&status=draft", "").expect(t, http.StatusOK).body); list.TotalCount != 1 || list.Orders[0].ProcessingStatus != statusInvalidDraftTFNs {
+		t.Fatalf("status=draft listing %+v", list.Orders)
+	}
+
+	h.call("PUT", "/portins/"+id, `<LnpOrderSupp><ListOfPhoneNumbers><PhoneNumber>`+tf+`</PhoneNumber></ListOfPhoneNumbers></LnpOrderSupp>`).expect(t, http.StatusOK)
+	h.waitStatus(id, statusValidDraftTFNs)
 	h.call("POST", "/portins/"+id+"/loas?documentType=LOA", "%PDF-1.4", "Content-Type", "application/pdf").expect(t, http.StatusCreated)
 	h.call("PUT", "/portins/"+id, `<LnpOrderSupp><ProcessingStatus>SUBMITTED</ProcessingStatus></LnpOrderSupp>`).expect(t, http.StatusOK)
 	snap := h.waitStatus(id, statusComplete)
-	if want := []string{"DRAFT", "SUBMITTED", "FOC", "COMPLETE"}; !reflect.DeepEqual(statusesOf(snap), want) {
+	want := []string{"VALIDATE_DRAFT_TFNS", "INVALID_DRAFT_TFNS", "VALIDATE_DRAFT_TFNS", "VALID_DRAFT_TFNS", "SUBMITTED", "FOC", "COMPLETE"}
+	if !reflect.DeepEqual(statusesOf(snap), want) {
 		t.Fatalf("history %v, want %v", statusesOf(snap), want)
 	}
 }
