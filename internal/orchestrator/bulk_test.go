@@ -178,3 +178,58 @@ func numberState(r order.PortRequest, tn string) order.NumberState {
 	}
 	return order.NumberState{TN: tn}
 }
+
+// TestBulkChildWaitingForAnOperatorDoesNotHoldTheOthers: a wireless child without account
+// details leaves the bulk; the rest is submitted and completes; the operator's answer then ports
+// the wireless numbers with a port-in of their own.
+func TestBulkChildWaitingForAnOperatorDoesNotHoldTheOthers(t *testing.T) {
+	e := newEnv(t, sandbox.Faults{})
+	ctx := context.Background()
+	var numbers []string
+	for i := range 60 {
+		numbers = append(numbers, sandbox.NumberFor(sandbox.Scenario{Carrier: sandbox.CarrierWireline, CSR: sandbox.CSRComplete}, 1000+i))
+	}
+	var wireless []string
+	for i := range 5 {
+		wireless = append(wireless, sandbox.NumberFor(sandbox.Scenario{Carrier: sandbox.CarrierWireless, CSR: sandbox.CSRComplete}, 1000+i))
+	}
+	r, _, err := e.orch.Create(ctx, customer(append(numbers, wireless...), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := e.waitFor(t, r.ID, time.Minute, func(r order.PortRequest) bool {
+		for _, o := range r.Orders {
+			if !o.Carrier.IsWireless && o.Status == order.OrderComplete {
+				return true
+			}
+		}
+		return false
+	})
+	if held.Status != order.StatusActionRequired || held.Action == nil || held.Action.Code != order.ActionAccountDetailsRequired {
+		t.Fatalf("status %s, action %+v", held.Status, held.Action)
+	}
+	var waiting order.PortOrder
+	for _, o := range held.Orders {
+		if o.Carrier.IsWireless {
+			waiting = o
+		}
+	}
+	if waiting.InBulk || waiting.BandwidthOrderID != "" || waiting.BulkOrderID != "" {
+		t.Fatalf("the waiting wireless order is still tied to the bulk: %+v", waiting)
+	}
+	rec := sandbox.CarrierRecordFor(waiting.BillingNumber)
+	account, pin := order.Secret(rec.AccountNumber), order.Secret(rec.PIN)
+	if _, err := e.orch.Correct(ctx, r.ID, order.Corrected{AccountNumber: &account, PIN: &pin}); err != nil {
+		t.Fatal(err)
+	}
+	done := e.waitStatus(t, r.ID, order.StatusCompleted, time.Minute)
+	for _, o := range done.Orders {
+		if o.Carrier.IsWireless {
+			if o.BulkOrderID != "" || e.sandbox.CreateCount("portins", o.ID) != 1 {
+				t.Errorf("wireless order %s: bulk %q, %d port-ins of its own", o.ID, o.BulkOrderID, e.sandbox.CreateCount("portins", o.ID))
+			}
+		} else if o.BulkOrderID != done.Bulk.BandwidthOrderID {
+			t.Errorf("wireline order %s not submitted with the bulk", o.ID)
+		}
+	}
+}
