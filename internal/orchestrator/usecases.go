@@ -34,6 +34,8 @@ type NewRequest struct {
 	LoaAuthorizingPerson string
 	FocWish              *order.Date
 	Activation           order.Activation
+	// NumberAccounts holds the numbers' own accounts at the losing carrier, by number.
+	NumberAccounts map[string]order.NumberAccount
 	// IdempotencyKey, when set, makes a retried submission return the first request; BodyHash
 	// identifies the submission so a reused key with another body is refused.
 	IdempotencyKey string
@@ -51,7 +53,8 @@ func (o *Orchestrator) Create(ctx context.Context, in NewRequest) (r order.PortR
 		ID: id.String(), CustomerOrderID: in.CustomerOrderID, Numbers: in.Numbers, BillingNumber: in.BillingNumber,
 		Subscriber: in.Subscriber, ServiceAddress: in.ServiceAddress, AccountNumber: in.AccountNumber, PIN: in.PIN,
 		LoaAuthorizingPerson: in.LoaAuthorizingPerson, FocWish: in.FocWish, Activation: in.Activation,
-		Policy: order.Policy{OnCsrFailure: o.opts.CsrFailurePolicy, CsrTimeout: o.opts.CsrTimeout},
+		NumberAccounts: in.NumberAccounts,
+		Policy:         order.Policy{OnCsrFailure: o.opts.CsrFailurePolicy, CsrTimeout: o.opts.CsrTimeout},
 	}
 	parts, perr := ParseCustomerAddress(in.ServiceAddress)
 	if perr == nil {

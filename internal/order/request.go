@@ -352,6 +352,9 @@ func NewPortRequest(in Intake, now time.Time) (PortRequest, error) {
 	numbers := make([]NumberState, len(in.Numbers))
 	for i, tn := range in.Numbers {
 		numbers[i] = NumberState{TN: tn, Status: NumberPending}
+		if acct, ok := in.NumberAccounts[tn]; ok {
+			numbers[i].Account = &acct
+		}
 	}
 	activation := in.Activation
 	if activation.Mode == "" {
