@@ -28,15 +28,25 @@ type largeRequest struct {
 	} `json:"links"`
 }
 
-// TestCreateAcceptsTwentyThousandNumbers: the largest request is accepted and answered without
-// its numbers inline; one more number is refused with how to fix it.
+// TestCreateAcceptsTwentyThousandNumbers: the largest request, each number with an account of the
+// longest allowed account number and PIN, fits the body limit, is accepted and is answered
+// without its numbers inline; one more number is refused with how to fix it.
 func TestCreateAcceptsTwentyThousandNumbers(t *testing.T) {
 	e := newEnv(t, envOptions{idle: true})
 	c := e.client(t)
 
 	body := createBody(number(sandbox.CarrierWireline, sandbox.CSRComplete, 1))
-	body["phone_numbers"] = numbersFrom(order.MaxNumbers)
-	resp := c.do(http.MethodPost, "/v1/port-requests", body).expect(t, http.StatusCreated)
+	items := numbersFrom(order.MaxNumbers)
+	for i, tn := range items {
+		items[i] = map[string]any{"number": "+1" + tn.(string), "billing_number": "+19192999999",
+			"account_number": fmt.Sprintf("%064d", i), "pin": fmt.Sprintf("%032d", i)}
+	}
+	body["phone_numbers"] = items
+	raw := mustJSON(t, body)
+	if len(raw) < 3<<20 {
+		t.Fatalf("the body is %d bytes; the test means one far above the 1 MiB of other bodies", len(raw))
+	}
+	resp := c.do(http.MethodPost, "/v1/port-requests", raw).expect(t, http.StatusCreated)
 	var created largeRequest
 	resp.decode(t, &created)
 	if created.NumberCount != order.MaxNumbers || created.NumberCounts["pending"] != order.MaxNumbers {
@@ -54,6 +64,14 @@ func TestCreateAcceptsTwentyThousandNumbers(t *testing.T) {
 	}
 	if stored != order.MaxNumbers {
 		t.Errorf("%d numbers stored, want %d", stored, order.MaxNumbers)
+	}
+	r, err := e.orch.Get(context.Background(), created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := r.Numbers[order.MaxNumbers-1]
+	if last.Account == nil || last.Account.PIN.Reveal() != fmt.Sprintf("%032d", order.MaxNumbers-1) {
+		t.Errorf("the last number's account %+v, want its own PIN", last.Account)
 	}
 
 	body["phone_numbers"] = numbersFrom(order.MaxNumbers + 1)
@@ -330,4 +348,29 @@ func TestImportRejectsBadInput(t *testing.T) {
 	// The valid import the cases were made from is accepted: the cases fail for their fault.
 	body, ct := importBody(t, "request", valid, "numbers", "number\n9192000001\n")
 	c.importCSV(body, ct).expect(t, http.StatusCreated)
+}
+
+// TestImportTakesTwentyThousandRows: the largest import, every row with its own account, is
+// accepted whole.
+func TestImportTakesTwentyThousandRows(t *testing.T) {
+	e := newEnv(t, envOptions{idle: true})
+	c := e.client(t)
+	var csvText strings.Builder
+	csvText.WriteString("number,billing_number,account_number,pin\n")
+	for i := range order.MaxNumbers {
+		fmt.Fprintf(&csvText, "919%07d,9192999999,%064d,%032d\n", 2000000+i, i, i)
+	}
+	body, ct := importBody(t, "request", importRequestPart(t, nil), "numbers", csvText.String())
+	var created largeRequest
+	c.importCSV(body, ct).expect(t, http.StatusCreated).decode(t, &created)
+	if created.NumberCount != order.MaxNumbers || created.NumberCounts["pending"] != order.MaxNumbers {
+		t.Errorf("number_count %d, counts %v; want %d pending", created.NumberCount, created.NumberCounts, order.MaxNumbers)
+	}
+	r, err := e.orch.Get(context.Background(), created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := r.Numbers[12345].Account; a == nil || a.AccountNumber.Reveal() != fmt.Sprintf("%064d", 12345) || a.BillingNumber != "9192999999" {
+		t.Errorf("row 12,345's account %+v", a)
+	}
 }
