@@ -41,7 +41,7 @@ func (a *API) importPortRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	in, hash, p := readImport(r, a.maxIntake)
 	if p != nil {
-		a.writeProblem(w, r, p)
+		a.writeProblem(w, r, intakeProblem(p))
 		return
 	}
 	a.create(w, r, in, key, hash)

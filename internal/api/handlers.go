@@ -30,7 +30,7 @@ func (a *API) createPortRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	body, p := readJSON(r, a.maxIntake, true)
 	if p != nil {
-		a.writeProblem(w, r, p)
+		a.writeProblem(w, r, intakeProblem(p))
 		return
 	}
 	in, errs := parseCreate(body.value)
@@ -39,6 +39,14 @@ func (a *API) createPortRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.create(w, r, in, key, body.hash)
+}
+
+// intakeProblem adds to a create's 413 what to do about it.
+func intakeProblem(p *problem.Problem) *problem.Problem {
+	if p.Status == http.StatusRequestEntityTooLarge {
+		p.Detail += fmt.Sprintf(": %d numbers, each with its own account, fit; split a larger list into several requests", order.MaxNumbers)
+	}
+	return p
 }
 
 // create runs the create use case for a validated intake (a JSON body or an import) and answers

@@ -230,6 +230,8 @@ type importCase struct {
 	errors map[string]string
 	// messages are texts some field error message must contain.
 	messages []string
+	// detail is a text the problem's detail must contain.
+	detail string
 }
 
 func TestImportRejectsBadInput(t *testing.T) {
@@ -300,7 +302,7 @@ func TestImportRejectsBadInput(t *testing.T) {
 		{name: "multipart without a boundary", headers: []string{"Content-Type", "multipart/form-data"},
 			status: 400, code: "malformed_multipart"},
 		{name: "over 8 MiB", parts: []string{"request", valid, "numbers", "number\n" + strings.Repeat("9192000001\n", (8<<20)/11+1)},
-			status: 413, code: "body_too_large"},
+			status: 413, code: "body_too_large", detail: "split a larger list"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -315,8 +317,8 @@ func TestImportRejectsBadInput(t *testing.T) {
 			if code == "" {
 				code = "validation_failed"
 			}
-			if p.Code != code || p.Detail == "" {
-				t.Fatalf("problem %+v, want code %s", p, code)
+			if p.Code != code || p.Detail == "" || !strings.Contains(p.Detail, tc.detail) {
+				t.Fatalf("problem %+v, want code %s and a detail with %q", p, code, tc.detail)
 			}
 			if tc.status != http.StatusUnprocessableEntity {
 				return
