@@ -89,17 +89,16 @@ func readImport(r *http.Request, limit int64) (createInput, []byte, *problem.Pro
 
 	var rows []map[string]any
 	if data, ok := parts[numbersPart]; ok {
-		var rowErrs []problem.FieldError
-		var items []numberItem
-		if items, rowErrs, p = parseNumbersCSV(data); p != nil {
+		items, formErrs, p := parseNumbersCSV(data)
+		if p != nil {
 			return in, nil, p
 		}
-		if len(rowErrs) == 0 {
-			var fr fieldReader
-			fr.numberItems(items, &in)
-			rowErrs = fr.errs
-		}
-		errs = append(errs, withLineNumbers(rowErrs)...)
+		// The rows that could be read are validated even when others could not: every bad row
+		// is reported at once, in line order.
+		fr := fieldReader{errs: formErrs}
+		fr.numberItems(items, &in)
+		slices.SortStableFunc(fr.errs, func(a, b problem.FieldError) int { return lineOf(a.Pointer) - lineOf(b.Pointer) })
+		errs = append(errs, withLineNumbers(fr.errs)...)
 		for _, it := range items {
 			rows = append(rows, it.value.(map[string]any))
 		}
@@ -301,6 +300,17 @@ func csvErrorText(err error) string {
 		return fmt.Sprintf("%v at column %d (a field with a comma, quote or line break must be quoted, and a quote inside it doubled)", pe.Err, pe.Column)
 	}
 	return err.Error()
+}
+
+// lineOf is the CSV line a problem points into (0 for the file as a whole).
+func lineOf(pointer string) int {
+	rest, ok := strings.CutPrefix(pointer, "/"+numbersPart+"/line/")
+	if !ok {
+		return 0
+	}
+	digits, _, _ := strings.Cut(rest, "/")
+	line, _ := strconv.Atoi(digits)
+	return line
 }
 
 // withLineNumbers starts the message of each problem pointing into a CSV line with "line N: ",
