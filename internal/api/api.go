@@ -26,11 +26,13 @@ type PortRequests interface {
 	AddDocument(ctx context.Context, id string, doc orchestrator.NewDocument) (order.PortRequest, string, error)
 }
 
-// History is the read side the API lists from. *store.Requests (Orchestrator.Requests())
-// implements it.
+// History is the read side the API lists from: the plain tables, never the sealed state.
+// *store.Requests (Orchestrator.Requests()) implements it.
 type History interface {
 	List(ctx context.Context, f store.ListFilter) ([]store.Summary, error)
 	Timeline(ctx context.Context, requestID string, afterID int64, limit int) ([]store.TimelineEntry, error)
+	RequestSummary(ctx context.Context, id string) (store.RequestSummary, error)
+	ListNumbers(ctx context.Context, f store.NumberFilter) ([]store.NumberRow, error)
 }
 
 // Options configure the API.
@@ -38,9 +40,13 @@ type Options struct {
 	PortRequests PortRequests
 	History      History
 	Logger       *zap.Logger
-	// MaxBodyBytes caps JSON request bodies (default 1 MiB: 5,000 phone numbers fit ten times
-	// over). Document uploads have their own limit, Bandwidth's 3 MB.
+	// MaxBodyBytes caps JSON request bodies other than a create (default 1 MiB). Document
+	// uploads have their own limit, Bandwidth's 3 MB.
 	MaxBodyBytes int64
+	// MaxIntakeBytes caps a create's body, JSON or import (default 8 MiB: 20,000 numbers, each
+	// with its own billing number, account number and PIN, fit about twice over). The server's
+	// own body limit must not be lower.
+	MaxIntakeBytes int64
 	// RateLimit, when set, limits each API token; excess requests get 429 with Retry-After.
 	RateLimit RateLimit
 	// Now is the clock (default time.Now); it drives the rate limiter.
@@ -49,7 +55,8 @@ type Options struct {
 
 // Defaults.
 const (
-	defaultMaxBodyBytes = 1 << 20
+	defaultMaxBodyBytes   = 1 << 20
+	defaultMaxIntakeBytes = 8 << 20
 	// embeddedTimeline is how many timeline entries GET /v1/port-requests/{id} embeds; the rest
 	// are on /events from timeline_next_cursor on.
 	embeddedTimeline = 500
@@ -62,8 +69,10 @@ type API struct {
 	history  History
 	log      *zap.Logger
 	maxBody  int64
-	limiter  *rateLimiter
-	v1       http.Handler
+	// maxIntake caps the body of a create (JSON or import).
+	maxIntake int64
+	limiter   *rateLimiter
+	v1        http.Handler
 }
 
 // New builds the API.
@@ -74,14 +83,18 @@ func New(opts Options) (*API, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = defaultMaxBodyBytes
 	}
+	if opts.MaxIntakeBytes <= 0 {
+		opts.MaxIntakeBytes = defaultMaxIntakeBytes
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	a := &API{
-		requests: opts.PortRequests,
-		history:  opts.History,
-		log:      opts.Logger.Named("api"),
-		maxBody:  opts.MaxBodyBytes,
+		requests:  opts.PortRequests,
+		history:   opts.History,
+		log:       opts.Logger.Named("api"),
+		maxBody:   opts.MaxBodyBytes,
+		maxIntake: opts.MaxIntakeBytes,
 	}
 	if opts.RateLimit.enabled() {
 		a.limiter = newRateLimiter(opts.RateLimit, opts.Now)
@@ -100,6 +113,7 @@ func New(opts Options) (*API, error) {
 	r.Route("/port-requests", func(r chi.Router) {
 		r.Post("/", a.createPortRequest)
 		r.Get("/", a.listPortRequests)
+		r.Post("/import", a.importPortRequest)
 		r.Route("/{id}", func(r chi.Router) {
 			r.Get("/", a.getPortRequest)
 			r.Patch("/", a.patchPortRequest)
@@ -107,6 +121,7 @@ func New(opts Options) (*API, error) {
 			r.Post("/activate", a.activatePortRequest)
 			r.Post("/documents", a.addDocument)
 			r.Get("/events", a.listEvents)
+			r.Get("/numbers", a.listNumbers)
 		})
 	})
 	a.v1 = r

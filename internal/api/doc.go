@@ -1,5 +1,6 @@
 // Package api owns portflow's REST API: bearer-token auth, JSON request decoding and validation,
-// problem+json errors, pagination, the port-request endpoints and the OpenAPI document that
+// the CSV import of numbers, problem+json errors, pagination, the port-request endpoints (with
+// the summary view and the paged numbers of a large request) and the OpenAPI document that
 // describes them. It reaches the rest of portflow only through the small interfaces it declares
 // (PortRequests, History), which the orchestrator and the store implement.
 //

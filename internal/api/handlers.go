@@ -28,9 +28,9 @@ func (a *API) createPortRequest(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, p)
 		return
 	}
-	body, p := readJSON(r, a.maxBody, true)
+	body, p := readJSON(r, a.maxIntake, true)
 	if p != nil {
-		a.writeProblem(w, r, p)
+		a.writeProblem(w, r, intakeProblem(p))
 		return
 	}
 	in, errs := parseCreate(body.value)
@@ -38,15 +38,29 @@ func (a *API) createPortRequest(w http.ResponseWriter, r *http.Request) {
 		a.writeProblem(w, r, validationProblem(errs))
 		return
 	}
+	a.create(w, r, in, key, body.hash)
+}
+
+// intakeProblem adds to a create's 413 what to do about it.
+func intakeProblem(p *problem.Problem) *problem.Problem {
+	if p.Status == http.StatusRequestEntityTooLarge {
+		p.Detail += fmt.Sprintf(": %d numbers, each with its own account, fit; split a larger list into several requests", order.MaxNumbers)
+	}
+	return p
+}
+
+// create runs the create use case for a validated intake (a JSON body or an import) and answers
+// 201 with the request. key is the Idempotency-Key ("" without), hash identifies the submission.
+func (a *API) create(w http.ResponseWriter, r *http.Request, in createInput, key string, hash []byte) {
 	if key != "" {
 		in.request.IdempotencyKey = scopeIdempotencyKey(r, key)
-		in.request.BodyHash = body.hash
+		in.request.BodyHash = hash
 	}
 	req, created, err := a.requests.Create(r.Context(), in.request)
 	if err != nil {
 		var verr *order.ValidationError
 		if errors.As(err, &verr) {
-			err = bodyPointers(verr, in.bodyIndex)
+			err = bodyPointers(verr, in)
 		}
 		a.writeError(w, r, err)
 		return
@@ -66,15 +80,32 @@ func (a *API) createPortRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getPortRequest(w http.ResponseWriter, r *http.Request) {
-	req, err := a.requests.Get(r.Context(), chi.URLParam(r, "id"))
+	summary, p := parseViewQuery(r.URL.Query())
+	if p != nil {
+		a.writeProblem(w, r, p)
+		return
+	}
+	id := chi.URLParam(r, "id")
+	if summary {
+		// Counts and port orders from the plain tables: a client polling a 20,000-number request
+		// does not have the whole request decrypted on every poll.
+		s, err := a.history.RequestSummary(r.Context(), id)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if a.notModified(w, r, s.Version) {
+			return
+		}
+		writeJSON(w, http.StatusOK, etag(s.Version), requestSummaryViewOf(s))
+		return
+	}
+	req, err := a.requests.Get(r.Context(), id)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	tag := etag(req.Version)
-	if noneMatch := r.Header.Get("If-None-Match"); noneMatch != "" && etagListMatches(noneMatch, tag, true) {
-		w.Header().Set("ETag", tag)
-		w.WriteHeader(http.StatusNotModified)
+	if a.notModified(w, r, req.Version) {
 		return
 	}
 	view, err := a.view(r, req)
@@ -82,7 +113,45 @@ func (a *API) getPortRequest(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, tag, view)
+	writeJSON(w, http.StatusOK, etag(req.Version), view)
+}
+
+// notModified answers 304 when If-None-Match names the version the client already has.
+func (a *API) notModified(w http.ResponseWriter, r *http.Request, version int64) bool {
+	tag := etag(version)
+	if noneMatch := r.Header.Get("If-None-Match"); noneMatch != "" && etagListMatches(noneMatch, tag, true) {
+		w.Header().Set("ETag", tag)
+		w.WriteHeader(http.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+func (a *API) listNumbers(w http.ResponseWriter, r *http.Request) {
+	f, p := parseNumbersQuery(r.URL.Query())
+	if p != nil {
+		a.writeProblem(w, r, p)
+		return
+	}
+	f.RequestID = chi.URLParam(r, "id")
+	limit := f.Limit
+	f.Limit = limit + 1 // one more than asked tells whether there is a next page
+	rows, err := a.history.ListNumbers(r.Context(), f)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	out := numberPageView{Data: make([]numberItemView, 0, min(len(rows), limit))}
+	for i, n := range rows {
+		if i == limit {
+			next := encodeCursor(numberCursor, rows[limit-1].PhoneNumber)
+			out.NextCursor = &next
+			setNextLink(w, r, next)
+			break
+		}
+		out.Data = append(out.Data, numberItemViewOf(n))
+	}
+	writeJSON(w, http.StatusOK, "", out)
 }
 
 func (a *API) patchPortRequest(w http.ResponseWriter, r *http.Request) {
@@ -323,9 +392,9 @@ func scopeIdempotencyKey(r *http.Request, key string) string {
 	return hex.EncodeToString(sum[:8]) + ":" + key
 }
 
-// bodyPointers translates the domain's field pointers to the create body's names: the domain
-// calls the numbers "numbers" (de-duplicated) and the billing number "billing_number".
-func bodyPointers(verr *order.ValidationError, bodyIndex []int) *order.ValidationError {
+// bodyPointers translates the domain's field pointers to the names of what the client sent: the
+// domain calls the numbers "numbers" (de-duplicated) and the billing number "billing_number".
+func bodyPointers(verr *order.ValidationError, in createInput) *order.ValidationError {
 	// A street line that cannot be parsed leaves every address part empty, and the domain then
 	// also reports those parts; the one real fault is the street line (city, state and ZIP were
 	// checked here already).
@@ -337,18 +406,20 @@ func bodyPointers(verr *order.ValidationError, bodyIndex []int) *order.Validatio
 		}
 		switch {
 		case fp.Pointer == "/numbers":
-			fp.Pointer = "/phone_numbers"
+			fp.Pointer = in.numbersPointer
 		case strings.HasPrefix(fp.Pointer, "/numbers/"):
 			i, err := strconv.Atoi(strings.TrimPrefix(fp.Pointer, "/numbers/"))
-			fp.Pointer = "/phone_numbers"
-			if err == nil && i >= 0 && i < len(bodyIndex) {
-				fp.Pointer += "/" + strconv.Itoa(bodyIndex[i])
+			fp.Pointer = in.numbersPointer
+			if err == nil && i >= 0 && i < len(in.numberPointers) {
+				fp.Pointer = in.numberPointers[i]
 			}
 		case fp.Pointer == "/billing_number":
-			fp.Pointer = "/billing_telephone_number"
+			fp.Pointer = in.fieldsPrefix + "/billing_telephone_number"
 		case fp.Pointer == "/service_address" && fp.Code == "unparsed":
 			// The street line could be read, but lacks a part Bandwidth requires.
-			fp.Pointer = "/service_address/line1"
+			fp.Pointer = in.fieldsPrefix + "/service_address/line1"
+		default:
+			fp.Pointer = in.fieldsPrefix + fp.Pointer
 		}
 		out.Problems = append(out.Problems, fp)
 	}

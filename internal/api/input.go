@@ -9,6 +9,8 @@ package api
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,15 +22,12 @@ import (
 // Field limits. Where Bandwidth documents one it is quoted; the others are portflow's own, loose
 // enough for any real value and tight enough to keep junk out of the database.
 const (
-	// maxPhoneNumbersInBody is the most numbers a body may list; more than order.MaxNumbers (one
-	// automated port-in's limit) needs a bulk port-in.
-	maxPhoneNumbersInBody = 5000
-	maxCustomerOrderID    = 40 // Bandwidth 7318
-	maxSubscriberName     = 25 // Bandwidth 7324, 7355, 7356
-	maxAddressLine        = 100
-	maxCity               = 60
-	maxAccountNumber      = 64
-	maxPIN                = 32
+	maxCustomerOrderID = 40 // Bandwidth 7318
+	maxSubscriberName  = 25 // Bandwidth 7324, 7355, 7356
+	maxAddressLine     = 100
+	maxCity            = 60
+	maxAccountNumber   = 64
+	maxPIN             = 32
 	// maxLoaAuthorizingPerson is portflow's input limit; Bandwidth's 15 characters (7357) are met
 	// by order.LoaName, which shortens a longer name the way a person would.
 	maxLoaAuthorizingPerson = 100
@@ -54,7 +53,12 @@ var stateCodes = func() map[string]bool {
 }()
 
 var (
-	createFields     = []string{"customer_order_id", "phone_numbers", "billing_telephone_number", "subscriber", "service_address", "account_number", "pin", "loa_authorizing_person", "requested_foc_date", "activation"}
+	createFields = []string{"customer_order_id", "phone_numbers", "billing_telephone_number", "subscriber", "service_address", "account_number", "pin", "loa_authorizing_person", "requested_foc_date", "activation"}
+	// importRequestFields are the import's request part: the create body without phone_numbers,
+	// which come from the CSV part.
+	importRequestFields = slices.DeleteFunc(slices.Clone(createFields), func(f string) bool { return f == "phone_numbers" })
+	// numberItemFields are the members of a phone_numbers object item and the CSV columns.
+	numberItemFields = []string{"number", "billing_number", "account_number", "pin"}
 	patchFields      = []string{"account_number", "pin", "service_address", "subscriber", "requested_foc_date", "loa_authorizing_person", "billing_telephone_number", "confirm"}
 	subscriberFields = []string{"type", "business_name", "first_name", "last_name"}
 	addressFields    = []string{"line1", "line2", "city", "state", "zip"}
@@ -62,23 +66,37 @@ var (
 	cancelFields     = []string{"reason"}
 )
 
-// createInput is a validated POST /v1/port-requests body.
+// createInput is a validated POST /v1/port-requests body (or import).
 type createInput struct {
 	request orchestrator.NewRequest
-	// bodyIndex maps an index of request.Numbers (de-duplicated) to its index in the body's
-	// phone_numbers, so the domain's field pointers can be translated back.
-	bodyIndex []int
+	// numbersPointer points at the list of numbers in what the client sent: /phone_numbers in a
+	// JSON body, /numbers (the CSV part) in an import.
+	numbersPointer string
+	// numberPointers[i] points at request.Numbers[i] (de-duplicated) as the client listed it, so
+	// the domain's field pointers can be translated back.
+	numberPointers []string
+	// fieldsPrefix goes before the pointers of every other field: "" in a JSON body, /request
+	// in an import, whose request fields are a part of their own.
+	fieldsPrefix string
 }
 
 // parseCreate validates a create body. Every problem is reported at once.
 func parseCreate(v any) (createInput, []problem.FieldError) {
 	var fr fieldReader
-	var in createInput
+	in := createInput{numbersPointer: "/phone_numbers"}
 	obj, ok := fr.object("", v, createFields...)
 	if !ok {
 		return in, fr.errs
 	}
-	req := &in.request
+	fr.requestFields(obj, &in.request)
+	if items, ok := fr.phoneNumberItems(obj); ok {
+		fr.numberItems(items, &in)
+	}
+	return in, fr.errs
+}
+
+// requestFields reads every create field but the numbers into req.
+func (fr *fieldReader) requestFields(obj map[string]any, req *orchestrator.NewRequest) {
 	if s, present, ok := fr.str(obj, "", "customer_order_id", 0); present && ok {
 		switch {
 		case s == "":
@@ -91,8 +109,7 @@ func parseCreate(v any) (createInput, []problem.FieldError) {
 			req.CustomerOrderID = s
 		}
 	}
-	req.Numbers, in.bodyIndex = fr.phoneNumbers(obj)
-	if tn, present, ok := fr.phoneNumber(obj, "billing_telephone_number"); present && ok {
+	if tn, present, ok := fr.phoneNumber(obj, "", "billing_telephone_number"); present && ok {
 		req.BillingNumber = tn
 	}
 	if sub, ok := fr.subscriber(obj); ok {
@@ -101,10 +118,10 @@ func parseCreate(v any) (createInput, []problem.FieldError) {
 	if addr, ok := fr.address(obj); ok {
 		req.ServiceAddress = addr
 	}
-	if s, present, ok := fr.secret(obj, "account_number", maxAccountNumber); present && ok {
+	if s, present, ok := fr.secret(obj, "", "account_number", maxAccountNumber); present && ok {
 		req.AccountNumber = order.Secret(s)
 	}
-	if s, present, ok := fr.secret(obj, "pin", maxPIN); present && ok {
+	if s, present, ok := fr.secret(obj, "", "pin", maxPIN); present && ok {
 		req.PIN = order.Secret(s)
 	}
 	if s, ok := fr.requiredStr(obj, "", "loa_authorizing_person", maxLoaAuthorizingPerson, "the person who signed the letter of authorization"); ok {
@@ -116,7 +133,6 @@ func parseCreate(v any) (createInput, []problem.FieldError) {
 	if act, ok := fr.activation(obj); ok {
 		req.Activation = act
 	}
-	return in, fr.errs
 }
 
 // patchInput is a validated PATCH body.
@@ -140,14 +156,14 @@ func parsePatch(v any) (patchInput, []problem.FieldError) {
 	}
 	c := &in.correction
 	supplied := 0
-	if s, present, ok := fr.secret(obj, "account_number", maxAccountNumber); present {
+	if s, present, ok := fr.secret(obj, "", "account_number", maxAccountNumber); present {
 		supplied++
 		if ok {
 			sec := order.Secret(s)
 			c.AccountNumber = &sec
 		}
 	}
-	if s, present, ok := fr.secret(obj, "pin", maxPIN); present {
+	if s, present, ok := fr.secret(obj, "", "pin", maxPIN); present {
 		supplied++
 		if ok {
 			sec := order.Secret(s)
@@ -178,7 +194,7 @@ func parsePatch(v any) (patchInput, []problem.FieldError) {
 			c.LoaAuthorizingPerson = &s
 		}
 	}
-	if tn, present, ok := fr.phoneNumber(obj, "billing_telephone_number"); present {
+	if tn, present, ok := fr.phoneNumber(obj, "", "billing_telephone_number"); present {
 		supplied++
 		if ok {
 			c.BillingNumber = &tn
@@ -211,74 +227,127 @@ func parseCancel(v any) (string, []problem.FieldError) {
 	return reason, fr.errs
 }
 
-// phoneNumbers reads phone_numbers: 10-digit or +1 E.164 numbers, de-duplicated in order (the
-// same number in both forms counts once, as Bandwidth refuses duplicates with 7360).
-func (fr *fieldReader) phoneNumbers(obj map[string]any) ([]string, []int) {
+// numberItem is one number as the client listed it: a phone_numbers item (a string or an
+// object) or a CSV row (an object of its non-empty cells).
+type numberItem struct {
+	pointer string
+	value   any
+}
+
+// phoneNumberItems reads phone_numbers as a list of items.
+func (fr *fieldReader) phoneNumberItems(obj map[string]any) ([]numberItem, bool) {
 	v, present := member(obj, "phone_numbers")
 	if !present {
 		fr.add("/phone_numbers", "required", "list at least one phone number to port")
-		return nil, nil
+		return nil, false
 	}
 	list, ok := v.([]any)
 	if !ok {
 		fr.add("/phone_numbers", "invalid_type", "must be an array of phone numbers, not "+jsonType(v))
-		return nil, nil
+		return nil, false
 	}
 	switch {
 	case len(list) == 0:
 		fr.add("/phone_numbers", "required", "list at least one phone number to port")
-		return nil, nil
-	case len(list) > maxPhoneNumbersInBody:
-		fr.add("/phone_numbers", "too_many", fmt.Sprintf("at most %d phone numbers per request (got %d)", maxPhoneNumbersInBody, len(list)))
-		return nil, nil
+		return nil, false
+	case len(list) > order.MaxNumbers:
+		fr.add("/phone_numbers", "too_many", tooManyNumbers(len(list)))
+		return nil, false
 	}
-	seen := make(map[string]bool, len(list))
-	var numbers []string
-	var index []int
-	valid := true
-	for i, item := range list {
-		ptr := fmt.Sprintf("/phone_numbers/%d", i)
-		s, isString := item.(string)
-		if !isString {
-			fr.add(ptr, "invalid_type", "must be a string, not "+jsonType(item))
-			valid = false
-			continue
-		}
-		tn, ok := normalizePhoneNumber(s)
-		if !ok {
-			fr.add(ptr, "invalid_format", fmt.Sprintf("%q is not a 10-digit North American number (NPA-NXX-XXXX) or +1 E.164", s))
-			valid = false
-			continue
-		}
-		if seen[tn] {
-			continue
-		}
-		seen[tn] = true
-		numbers = append(numbers, tn)
-		index = append(index, i)
+	items := make([]numberItem, len(list))
+	for i, v := range list {
+		items[i] = numberItem{pointer: "/phone_numbers/" + strconv.Itoa(i), value: v}
 	}
-	if valid && len(numbers) > order.MaxNumbers {
-		fr.add("/phone_numbers", "bulk_required", fmt.Sprintf(
-			"%d distinct numbers: one Bandwidth port-in takes at most %d, so this needs a bulk port-in, which portflow does not offer yet; split the numbers into requests of at most %d",
-			len(numbers), order.MaxNumbers, order.MaxNumbers))
-	}
-	return numbers, index
+	return items, true
 }
 
-// phoneNumber reads one optional phone number member.
-func (fr *fieldReader) phoneNumber(obj map[string]any, name string) (tn string, present, ok bool) {
+func tooManyNumbers(got int) string {
+	return fmt.Sprintf("at most %d phone numbers per request (got %d): split the numbers into several requests of at most %d each",
+		order.MaxNumbers, got, order.MaxNumbers)
+}
+
+// numberItems validates the listed numbers into in.request.Numbers and NumberAccounts. Each item
+// is a number — 10-digit or +1 E.164 — or an object giving the number with its own account at
+// the losing carrier (billing_number, account_number, pin: the request-level fields' rules). The
+// numbers are de-duplicated in order (the same number in both forms counts once, as Bandwidth
+// refuses duplicates with 7360); a number listed again with a different account is refused, as
+// it is ambiguous.
+func (fr *fieldReader) numberItems(items []numberItem, in *createInput) {
+	type first struct {
+		pointer string
+		account order.NumberAccount
+	}
+	seen := make(map[string]first, len(items))
+	req := &in.request
+	for _, item := range items {
+		tn, account, ok := fr.numberItem(item)
+		if !ok {
+			continue
+		}
+		if prior, dup := seen[tn]; dup {
+			if prior.account != account {
+				fr.add(item.pointer, "duplicate", fmt.Sprintf("%s is listed before (%s) with a different account: list each number once", tn, prior.pointer))
+			}
+			continue
+		}
+		seen[tn] = first{pointer: item.pointer, account: account}
+		req.Numbers = append(req.Numbers, tn)
+		in.numberPointers = append(in.numberPointers, item.pointer)
+		if account != (order.NumberAccount{}) {
+			if req.NumberAccounts == nil {
+				req.NumberAccounts = map[string]order.NumberAccount{}
+			}
+			req.NumberAccounts[tn] = account
+		}
+	}
+}
+
+// numberItem reads one listed number and the account it carries (zero when none).
+func (fr *fieldReader) numberItem(item numberItem) (string, order.NumberAccount, bool) {
+	var account order.NumberAccount
+	if s, isString := item.value.(string); isString {
+		tn, ok := normalizePhoneNumber(s)
+		if !ok {
+			fr.add(item.pointer, "invalid_format", fmt.Sprintf("%q is not a 10-digit North American number (NPA-NXX-XXXX) or +1 E.164", s))
+		}
+		return tn, account, ok
+	}
+	if _, isObject := item.value.(map[string]any); !isObject {
+		fr.add(item.pointer, "invalid_type", `must be a phone number string or an object {"number": …, "billing_number": …, "account_number": …, "pin": …}, not `+jsonType(item.value))
+		return "", account, false
+	}
+	before := len(fr.errs)
+	obj, _ := fr.object(item.pointer, item.value, numberItemFields...)
+	tn, present, _ := fr.phoneNumber(obj, item.pointer, "number")
+	if !present {
+		fr.add(item.pointer+"/number", "required", "the phone number to port is required")
+	}
+	if billing, present, ok := fr.phoneNumber(obj, item.pointer, "billing_number"); present && ok {
+		account.BillingNumber = billing
+	}
+	if s, present, ok := fr.secret(obj, item.pointer, "account_number", maxAccountNumber); present && ok {
+		account.AccountNumber = order.Secret(s)
+	}
+	if s, present, ok := fr.secret(obj, item.pointer, "pin", maxPIN); present && ok {
+		account.PIN = order.Secret(s)
+	}
+	return tn, account, len(fr.errs) == before
+}
+
+// phoneNumber reads one optional phone number member of the object at ptr.
+func (fr *fieldReader) phoneNumber(obj map[string]any, ptr, name string) (tn string, present, ok bool) {
 	v, present := member(obj, name)
 	if !present {
 		return "", false, true
 	}
 	s, isString := v.(string)
 	if !isString {
-		fr.add("/"+name, "invalid_type", "must be a string, not "+jsonType(v))
+		fr.add(ptr+"/"+name, "invalid_type", "must be a string, not "+jsonType(v))
 		return "", true, false
 	}
 	tn, ok = normalizePhoneNumber(s)
 	if !ok {
-		fr.add("/"+name, "invalid_format", fmt.Sprintf("%q is not a 10-digit North American number (NPA-NXX-XXXX) or +1 E.164", s))
+		fr.add(ptr+"/"+name, "invalid_format", fmt.Sprintf("%q is not a 10-digit North American number (NPA-NXX-XXXX) or +1 E.164", s))
 		return "", true, false
 	}
 	return tn, true, true
@@ -291,11 +360,12 @@ func normalizePhoneNumber(s string) (string, bool) {
 	return s, tenDigitPattern.MatchString(s)
 }
 
-// secret reads an account number or PIN: any visible characters, no surrounding space.
-func (fr *fieldReader) secret(obj map[string]any, name string, maxRunes int) (s string, present, ok bool) {
-	s, present, ok = fr.str(obj, "", name, maxRunes)
+// secret reads an account number or PIN of the object at ptr: any visible characters, no
+// surrounding space.
+func (fr *fieldReader) secret(obj map[string]any, ptr, name string, maxRunes int) (s string, present, ok bool) {
+	s, present, ok = fr.str(obj, ptr, name, maxRunes)
 	if present && ok && s == "" {
-		fr.add("/"+name, "invalid_format", "must not be empty; leave it out instead")
+		fr.add(ptr+"/"+name, "invalid_format", "must not be empty; leave it out instead")
 		return "", true, false
 	}
 	return s, present, ok

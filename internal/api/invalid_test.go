@@ -66,7 +66,7 @@ var invalidCreates = []invalidCase{
 	{name: "text/plain", body: edit(func(map[string]any) {}), headers: []string{"Content-Type", "text/plain"}, status: 415, code: "unsupported_media_type"},
 	{name: "Latin-1 charset", body: edit(func(map[string]any) {}), headers: []string{"Content-Type", "application/json; charset=iso-8859-1"}, status: 415, code: "unsupported_media_type"},
 	{name: "no Content-Type", body: edit(func(map[string]any) {}), headers: []string{"Content-Type", ""}, status: 415, code: "unsupported_media_type"},
-	{name: "over 1 MiB", body: `{"loa_authorizing_person": "` + strings.Repeat("x", 1<<20) + `"}`, status: 413, code: "body_too_large"},
+	{name: "over 8 MiB", body: `{"loa_authorizing_person": "` + strings.Repeat("x", 8<<20) + `"}`, status: 413, code: "body_too_large"},
 	// The shape.
 	{name: "an array body", body: `[]`, status: 422, code: "validation_failed", pointer: "", fieldCode: "invalid_type"},
 	{name: "a string body", body: `"port 9195551234"`, status: 422, code: "validation_failed", pointer: "", fieldCode: "invalid_type"},
@@ -81,8 +81,30 @@ var invalidCreates = []invalidCase{
 	{name: "area code starting with 1", body: edit(func(b map[string]any) { b["phone_numbers"] = []any{"9192000001", "1192000001"} }), status: 422, pointer: "/phone_numbers/1", fieldCode: "invalid_format"},
 	{name: "formatted number", body: edit(func(b map[string]any) { b["phone_numbers"] = []any{"(919) 200-0001"} }), status: 422, pointer: "/phone_numbers/0", fieldCode: "invalid_format"},
 	{name: "number as a JSON number", body: edit(func(b map[string]any) { b["phone_numbers"] = []any{"9192000001", 9192000002} }), status: 422, pointer: "/phone_numbers/1", fieldCode: "invalid_type"},
-	{name: "more than 5000 numbers", body: edit(func(b map[string]any) { b["phone_numbers"] = numbersFrom(5001) }), status: 422, pointer: "/phone_numbers", fieldCode: "too_many"},
-	{name: "1000 distinct numbers need a bulk port-in", body: edit(func(b map[string]any) { b["phone_numbers"] = numbersFrom(1000) }), status: 422, pointer: "/phone_numbers", fieldCode: "bulk_required"},
+	{name: "more than 20000 numbers", body: edit(func(b map[string]any) { b["phone_numbers"] = numbersFrom(order.MaxNumbers + 1) }), status: 422, pointer: "/phone_numbers", fieldCode: "too_many"},
+	{name: "a number as a boolean", body: edit(func(b map[string]any) { b["phone_numbers"] = []any{"9192000001", true} }), status: 422, pointer: "/phone_numbers/1", fieldCode: "invalid_type"},
+	// Numbers with their own account.
+	{name: "item with a PIN as a number", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{"9192000001", map[string]any{"number": "9192000002", "pin": 1234}}
+	}), status: 422, pointer: "/phone_numbers/1/pin", fieldCode: "invalid_type"},
+	{name: "item with a PIN of 33 characters", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"number": "9192000002", "pin": strings.Repeat("7", 33)}}
+	}), status: 422, pointer: "/phone_numbers/0/pin", fieldCode: "too_long"},
+	{name: "item with an empty account number", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"number": "9192000002", "account_number": " "}}
+	}), status: 422, pointer: "/phone_numbers/0/account_number", fieldCode: "invalid_format"},
+	{name: "item without its number", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"pin": "1234"}}
+	}), status: 422, pointer: "/phone_numbers/0/number", fieldCode: "required"},
+	{name: "item with a bad billing number", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"number": "9192000002", "billing_number": "0192000002"}}
+	}), status: 422, pointer: "/phone_numbers/0/billing_number", fieldCode: "invalid_format"},
+	{name: "item with an unknown member", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"number": "9192000002", "extension": "12"}}
+	}), status: 422, pointer: "/phone_numbers/0/extension", fieldCode: "unknown_field"},
+	{name: "a number listed twice with different accounts", body: edit(func(b map[string]any) {
+		b["phone_numbers"] = []any{map[string]any{"number": "9192000002", "pin": "1111"}, map[string]any{"number": "+19192000002", "pin": "2222"}}
+	}), status: 422, pointer: "/phone_numbers/1", fieldCode: "duplicate"},
 	{name: "bad billing number", body: edit(func(b map[string]any) { b["billing_telephone_number"] = "+44 20 7946 0000" }), status: 422, pointer: "/billing_telephone_number", fieldCode: "invalid_format"},
 	// Customer order id (Bandwidth 7318).
 	{name: "customer_order_id with an underscore", body: edit(func(b map[string]any) { b["customer_order_id"] = "ACME_42" }), status: 422, pointer: "/customer_order_id", fieldCode: "invalid_format"},

@@ -46,7 +46,7 @@ func loadSpec() (*openapi3.T, routers.Router, error) {
 		// Documents are opaque bytes to the validator, as application/octet-stream already is.
 		for _, t := range []string{"application/pdf", "image/jpeg", "image/png", "image/tiff", "application/msword",
 			"application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			"application/vnd.openxmlformats-officedocument.wordprocessingml.document"} {
+			"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "text/csv"} {
 			openapi3filter.RegisterBodyDecoder(t, openapi3filter.FileBodyDecoder)
 		}
 		loader := openapi3.NewLoader()

@@ -20,15 +20,21 @@ import (
 // Pagination is by keyset: a cursor names the last item of a page and the next page starts after
 // it. Request ids are UUIDv7, so id order is creation order, and timeline ids only grow: a page
 // boundary never moves when rows are inserted meanwhile, so paging never skips or repeats an item
-// (new items appear on later pages). Cursors are opaque to clients: base64url of a kind prefix
+// (new items appear on later pages). A request's numbers are paged in phone-number order; the set
+// of numbers never changes, so neither do the pages (a status filter can of course see a number
+// leave or enter it between pages). Cursors are opaque to clients: base64url of a kind prefix
 // and the id, so a cursor from one listing is refused by the other.
 
 const (
 	defaultPageSize = 50
 	maxPageSize     = 200
+	// A request's numbers are small rows; pages are larger.
+	defaultNumbersPageSize = 100
+	maxNumbersPageSize     = 1000
 
 	requestCursor = "r"
 	eventCursor   = "e"
+	numberCursor  = "n"
 )
 
 func encodeCursor(kind, id string) string {
@@ -82,16 +88,71 @@ func checkParams(q url.Values, qp *queryProblems, repeatable []string, allowed .
 }
 
 func parseLimit(q url.Values, qp *queryProblems) int {
+	return parseLimitWithin(q, qp, defaultPageSize, maxPageSize)
+}
+
+func parseLimitWithin(q url.Values, qp *queryProblems, def, max int) int {
 	s := q.Get("limit")
 	if s == "" {
-		return defaultPageSize
+		return def
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > maxPageSize {
-		qp.add("limit must be an integer from 1 to %d, not %q", maxPageSize, s)
-		return defaultPageSize
+	if err != nil || n < 1 || n > max {
+		qp.add("limit must be an integer from 1 to %d, not %q", max, s)
+		return def
 	}
 	return n
+}
+
+// parseViewQuery reads GET /v1/port-requests/{id}'s view: full (the default) or summary.
+func parseViewQuery(q url.Values) (summary bool, p *problem.Problem) {
+	var qp queryProblems
+	checkParams(q, &qp, nil, "view")
+	switch v := q.Get("view"); v {
+	case "", "full":
+	case "summary":
+		summary = true
+	default:
+		qp.add("view %q is not a view of a port request (full, summary)", v)
+	}
+	return summary, qp.problem()
+}
+
+// parseNumbersQuery reads GET /v1/port-requests/{id}/numbers's filters and paging.
+func parseNumbersQuery(q url.Values) (store.NumberFilter, *problem.Problem) {
+	var qp queryProblems
+	checkParams(q, &qp, []string{"status"}, "status", "port_order_id", "limit", "cursor")
+	f := store.NumberFilter{Limit: parseLimitWithin(q, &qp, defaultNumbersPageSize, maxNumbersPageSize)}
+	statuses := []order.NumberStatus{order.NumberPending, order.NumberPorting, order.NumberCompleted, order.NumberFailed, order.NumberCancelled}
+	for _, v := range q["status"] {
+		for _, s := range strings.Split(v, ",") {
+			s = strings.TrimSpace(s)
+			if !slices.Contains(statuses, order.NumberStatus(s)) {
+				qp.add("status %q is not a number status (pending, porting, completed, failed, cancelled)", s)
+				continue
+			}
+			if !slices.Contains(f.Statuses, s) {
+				f.Statuses = append(f.Statuses, s)
+			}
+		}
+	}
+	if po, present := q["port_order_id"]; present {
+		switch s := po[0]; {
+		case s == "" || len(s) > maxCustomerOrderID:
+			qp.add("port_order_id %q is not a port order id (1 to %d characters, as port_orders[].id shows it)", s, maxCustomerOrderID)
+		default:
+			f.PortOrderID = s
+		}
+	}
+	if c := q.Get("cursor"); c != "" {
+		tn, ok := decodeCursor(numberCursor, c)
+		if _, valid := normalizePhoneNumber(tn); !ok || !valid || strings.HasPrefix(tn, "+") {
+			qp.add("cursor %q is not a cursor this listing returned", c)
+		} else {
+			f.AfterNumber = tn
+		}
+	}
+	return f, qp.problem()
 }
 
 // parseListQuery reads GET /v1/port-requests's filters.

@@ -16,12 +16,16 @@ import (
 
 // portRequestView is a port request as GET /v1/port-requests/{id} returns it.
 type portRequestView struct {
-	ID                     string              `json:"id"`
-	CustomerOrderID        string              `json:"customer_order_id,omitempty"`
-	Status                 string              `json:"status"`
-	StatusReason           string              `json:"status_reason,omitempty"`
-	ActionRequired         *actionView         `json:"action_required,omitempty"`
-	PhoneNumbers           []numberView        `json:"phone_numbers"`
+	ID              string           `json:"id"`
+	CustomerOrderID string           `json:"customer_order_id,omitempty"`
+	Status          string           `json:"status"`
+	StatusReason    string           `json:"status_reason,omitempty"`
+	ActionRequired  *actionView      `json:"action_required,omitempty"`
+	NumberCount     int              `json:"number_count"`
+	NumberCounts    numberCountsView `json:"number_counts"`
+	// PhoneNumbers lists the numbers inline only up to inlineNumbers of them; above, it is left
+	// out and the numbers are paged on links.numbers.
+	PhoneNumbers           []numberView        `json:"phone_numbers,omitempty"`
 	BillingTelephoneNumber string              `json:"billing_telephone_number"`
 	Subscriber             subscriberView      `json:"subscriber"`
 	ServiceAddress         addressView         `json:"service_address"`
@@ -34,6 +38,7 @@ type portRequestView struct {
 	Csr                    *csrView            `json:"csr,omitempty"`
 	ServiceAddressUsed     *addressUsedView    `json:"service_address_used,omitempty"`
 	PortOrders             []portOrderView     `json:"port_orders"`
+	Bulk                   *bulkView           `json:"bulk"`
 	Timeline               []timelineEntryView `json:"timeline"`
 	// TimelineNextCursor continues the timeline on /events when it was longer than embedded.
 	TimelineNextCursor *string    `json:"timeline_next_cursor"`
@@ -41,6 +46,94 @@ type portRequestView struct {
 	Version            int64      `json:"version"`
 	CreatedAt          time.Time  `json:"created_at"`
 	UpdatedAt          time.Time  `json:"updated_at"`
+	Links              linksView  `json:"links"`
+}
+
+// inlineNumbers is the most numbers GET /v1/port-requests/{id} lists inline (in phone_numbers
+// and in each port order's phone_numbers); a larger request's numbers are paged on /numbers.
+const inlineNumbers = 1000
+
+type numberCountsView struct {
+	Pending   int `json:"pending"`
+	Porting   int `json:"porting"`
+	Completed int `json:"completed"`
+	Failed    int `json:"failed"`
+	Cancelled int `json:"cancelled"`
+}
+
+// linksView points at a request's own resources.
+type linksView struct {
+	Self    string `json:"self"`
+	Numbers string `json:"numbers"`
+	Events  string `json:"events"`
+}
+
+func linksOf(id string) linksView {
+	self := "/v1/port-requests/" + id
+	return linksView{Self: self, Numbers: self + "/numbers", Events: self + "/events"}
+}
+
+// bulkSummaryView is a request's Bandwidth bulk port-in as the summary shows it.
+type bulkSummaryView struct {
+	BandwidthOrderID *string `json:"bandwidth_order_id"`
+	Step             string  `json:"step"`
+	// Status is Bandwidth's processing status of the bulk port-in.
+	Status *string `json:"status"`
+}
+
+// bulkView is the bulk port-in in the full view.
+type bulkView struct {
+	bulkSummaryView
+	Errors      []bandwidthErrorView `json:"errors"`
+	CreatedAt   *time.Time           `json:"created_at"`
+	SubmittedAt *time.Time           `json:"submitted_at"`
+}
+
+// portRequestSummaryView is GET /v1/port-requests/{id}?view=summary: the request's plain
+// columns, its numbers counted by status and its port orders, without its numbers or personal data.
+type portRequestSummaryView struct {
+	ID              string                 `json:"id"`
+	CustomerOrderID string                 `json:"customer_order_id,omitempty"`
+	Status          string                 `json:"status"`
+	StatusReason    string                 `json:"status_reason,omitempty"`
+	ActionCode      string                 `json:"action_code,omitempty"`
+	Version         int64                  `json:"version"`
+	NumberCount     int                    `json:"number_count"`
+	NumberCounts    numberCountsView       `json:"number_counts"`
+	Bulk            *bulkSummaryView       `json:"bulk"`
+	PortOrders      []portOrderSummaryView `json:"port_orders"`
+	CreatedAt       time.Time              `json:"created_at"`
+	UpdatedAt       time.Time              `json:"updated_at"`
+	Links           linksView              `json:"links"`
+}
+
+type portOrderSummaryView struct {
+	ID               string              `json:"id"`
+	Status           string              `json:"status"`
+	BandwidthOrderID *string             `json:"bandwidth_order_id"`
+	ProcessingStatus *string             `json:"processing_status"`
+	LosingCarrier    *carrierSummaryView `json:"losing_carrier"`
+	PortType         string              `json:"port_type,omitempty"`
+	ActualFocDate    *time.Time          `json:"actual_foc_date"`
+	NumberCount      int                 `json:"number_count"`
+}
+
+type carrierSummaryView struct {
+	Name string `json:"name"`
+	SPID string `json:"spid"`
+}
+
+// numberPageView is a page of GET /v1/port-requests/{id}/numbers.
+type numberPageView struct {
+	Data       []numberItemView `json:"data"`
+	NextCursor *string          `json:"next_cursor"`
+}
+
+type numberItemView struct {
+	PhoneNumber string  `json:"phone_number"`
+	Status      string  `json:"status"`
+	Reason      string  `json:"reason"`
+	PortOrderID *string `json:"port_order_id"`
 }
 
 type actionView struct {
@@ -129,7 +222,10 @@ type differenceView struct {
 type portOrderView struct {
 	ID                   string               `json:"id"`
 	Status               string               `json:"status"`
-	PhoneNumbers         []string             `json:"phone_numbers"`
+	NumberCount          int                  `json:"number_count"`
+	PhoneNumbers         []string             `json:"phone_numbers,omitempty"`
+	InBulk               bool                 `json:"in_bulk"`
+	BulkOrderID          *string              `json:"bulk_order_id"`
 	LosingCarrier        *carrierView         `json:"losing_carrier,omitempty"`
 	PortType             string               `json:"port_type,omitempty"`
 	BandwidthOrderID     *string              `json:"bandwidth_order_id"`
@@ -230,7 +326,7 @@ func viewOf(r order.PortRequest, timeline []store.TimelineEntry, timelineNext st
 		Status:                 string(r.Status),
 		StatusReason:           r.StatusReason,
 		ActionRequired:         actionViewOf(r.Action),
-		PhoneNumbers:           make([]numberView, len(r.Numbers)),
+		NumberCount:            len(r.Numbers),
 		BillingTelephoneNumber: r.BillingNumber,
 		Subscriber: subscriberView{
 			Type: string(r.Subscriber.Type), BusinessName: r.Subscriber.BusinessName,
@@ -250,9 +346,18 @@ func viewOf(r order.PortRequest, timeline []store.TimelineEntry, timelineNext st
 		Version:              r.Version,
 		CreatedAt:            r.CreatedAt,
 		UpdatedAt:            r.UpdatedAt,
+		Bulk:                 bulkViewOf(r.Bulk),
+		Links:                linksOf(r.ID),
+	}
+	inline := len(r.Numbers) <= inlineNumbers
+	if inline {
+		v.PhoneNumbers = make([]numberView, len(r.Numbers))
 	}
 	for i, n := range r.Numbers {
-		v.PhoneNumbers[i] = numberView{Number: n.TN, Status: string(n.Status), Reason: n.Reason, PortOrderID: n.PortOrder}
+		countNumber(&v.NumberCounts, string(n.Status))
+		if inline {
+			v.PhoneNumbers[i] = numberView{Number: n.TN, Status: string(n.Status), Reason: n.Reason, PortOrderID: n.PortOrder}
+		}
 	}
 	if r.FocWish != nil {
 		v.RequestedFocDate = r.FocWish.String()
@@ -264,7 +369,7 @@ func viewOf(r order.PortRequest, timeline []store.TimelineEntry, timelineNext st
 		v.CancelRequestedAt = &r.CancelRequestedAt
 	}
 	for i, o := range r.Orders {
-		v.PortOrders[i] = portOrderViewOf(o)
+		v.PortOrders[i] = portOrderViewOf(o, inline)
 	}
 	// The request-level csr and service_address_used are those of the port order holding the
 	// billing number (the account's main line); each port order also carries its own.
@@ -321,11 +426,14 @@ func bandwidthErrorsOf(errs []order.BandwidthError) []bandwidthErrorView {
 	return out
 }
 
-func portOrderViewOf(o order.PortOrder) portOrderView {
+// portOrderViewOf builds a port order's view; inline says whether its numbers are listed.
+func portOrderViewOf(o order.PortOrder, inline bool) portOrderView {
 	v := portOrderView{
 		ID:               o.ID,
 		Status:           string(o.Status),
-		PhoneNumbers:     append([]string{}, o.Numbers...),
+		NumberCount:      len(o.Numbers),
+		InBulk:           o.InBulk,
+		BulkOrderID:      optional(o.BulkOrderID),
 		PortType:         o.PortType,
 		BandwidthOrderID: optional(o.BandwidthOrderID),
 		ProcessingStatus: optional(o.ProcessingStatus),
@@ -335,6 +443,9 @@ func portOrderViewOf(o order.PortOrder) portOrderView {
 		CancelRefusal:    o.CancelRefusal,
 		LastNote:         o.LastNote,
 		StatusSince:      o.StatusSince,
+	}
+	if inline {
+		v.PhoneNumbers = append([]string{}, o.Numbers...)
 	}
 	if o.Carrier.SPID != "" || o.Carrier.Name != "" {
 		v.LosingCarrier = &carrierView{Name: o.Carrier.Name, SPID: o.Carrier.SPID, IsWireless: o.Carrier.IsWireless}
@@ -416,6 +527,67 @@ func summaryOf(s store.Summary) summaryView {
 		ActionCode: s.ActionCode, PhoneNumberCount: s.NumberCount, Version: s.Version,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
+}
+
+// countNumber counts one number of status into c.
+func countNumber(c *numberCountsView, status string) {
+	switch order.NumberStatus(status) {
+	case order.NumberPending:
+		c.Pending++
+	case order.NumberPorting:
+		c.Porting++
+	case order.NumberCompleted:
+		c.Completed++
+	case order.NumberFailed:
+		c.Failed++
+	case order.NumberCancelled:
+		c.Cancelled++
+	}
+}
+
+func bulkViewOf(b *order.BulkOrder) *bulkView {
+	if b == nil {
+		return nil
+	}
+	return &bulkView{
+		bulkSummaryView: bulkSummaryView{BandwidthOrderID: optional(b.BandwidthOrderID), Step: string(b.Step), Status: optional(b.ProcessingStatus)},
+		Errors:          bandwidthErrorsOf(b.Errors),
+		CreatedAt:       optionalTime(b.CreatedAt),
+		SubmittedAt:     optionalTime(b.SubmittedAt),
+	}
+}
+
+// requestSummaryViewOf builds the summary view from the plain tables' summary.
+func requestSummaryViewOf(s store.RequestSummary) portRequestSummaryView {
+	v := portRequestSummaryView{
+		ID: s.ID, CustomerOrderID: s.CustomerOrderID, Status: s.Status, StatusReason: s.StatusReason,
+		ActionCode: s.ActionCode, Version: s.Version, NumberCount: s.NumberCount,
+		NumberCounts: numberCountsView{
+			Pending: s.Counts.Pending, Porting: s.Counts.Porting, Completed: s.Counts.Completed,
+			Failed: s.Counts.Failed, Cancelled: s.Counts.Cancelled,
+		},
+		PortOrders: make([]portOrderSummaryView, len(s.PortOrders)),
+		CreatedAt:  s.CreatedAt, UpdatedAt: s.UpdatedAt, Links: linksOf(s.ID),
+	}
+	if s.Bulk != nil {
+		v.Bulk = &bulkSummaryView{BandwidthOrderID: optional(s.Bulk.BandwidthOrderID), Step: s.Bulk.Step, Status: optional(s.Bulk.ProcessingStatus)}
+	}
+	for i, o := range s.PortOrders {
+		ov := portOrderSummaryView{
+			ID: o.ID, Status: o.Status, BandwidthOrderID: optional(o.BandwidthOrderID),
+			ProcessingStatus: optional(o.ProcessingStatus), PortType: o.PortType,
+			ActualFocDate: optionalTime(o.ActualFocDate), NumberCount: o.NumberCount,
+		}
+		if o.LosingCarrier != "" || o.LosingCarrierSPID != "" {
+			ov.LosingCarrier = &carrierSummaryView{Name: o.LosingCarrier, SPID: o.LosingCarrierSPID}
+		}
+		v.PortOrders[i] = ov
+	}
+	return v
+}
+
+func numberItemViewOf(n store.NumberRow) numberItemView {
+	return numberItemView{PhoneNumber: n.PhoneNumber, Status: n.Status, Reason: n.Reason, PortOrderID: optional(n.PortOrderID)}
 }
 
 func optional(s string) *string {
