@@ -9,3 +9,6 @@ bench/callbacks/run.sh "$@"
 echo
 echo "## Porting flow"
 bench/flow/run.sh
+echo
+echo "## Server memory through a bulk port-in"
+bench/bulk/run.sh

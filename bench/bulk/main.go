@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,7 @@ func main() {
 		step     = flag.Duration("step", 50*time.Millisecond, "sandbox step (one simulated minute of Bandwidth's processing)")
 		timeout  = flag.Duration("timeout", 5*time.Minute, "deadline of one run")
 		interval = flag.Duration("sample", 100*time.Millisecond, "RSS sampling interval")
+		repeat   = flag.Int("repeat", 3, "requests of each size, one after the other, on the same server (memory must not grow from one to the next)")
 	)
 	flag.Parse()
 	if *binary == "" {
@@ -54,12 +56,12 @@ func main() {
 			fmt.Fprintf(os.Stderr, "bulk: -numbers: %q is not a size between 100 and 20000\n", s)
 			os.Exit(2)
 		}
-		res, err := run(*binary, *dbURL, n, *step, *timeout, *interval)
+		res, err := run(*binary, *dbURL, n, *repeat, *step, *timeout, *interval)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "bulk: %d numbers: %v\n", n, err)
 			os.Exit(1)
 		}
-		results = append(results, res)
+		results = append(results, res...)
 	}
 	report(results)
 }
@@ -71,77 +73,149 @@ func envOr(name, def string) string {
 	return def
 }
 
-// result is one run's figures.
+// result is one request's figures.
 type result struct {
-	numbers              int
-	status               string
-	counts               map[string]int
-	portOrders           int
-	elapsed              time.Duration
-	rssIdle, rssPeak     int64 // KiB
-	rssMedian, rssEnd    int64
-	samples              int
-	portOrdersByStepSeen []string
+	numbers, request  int
+	status            string
+	counts            map[string]int
+	portOrders        int
+	elapsed           time.Duration
+	rssIdle, rssPeak  int64 // KiB; idle is before the first request of the server
+	rssMedian, rssEnd int64
+	rssSandbox        int64 // the sandbox process, after the request
+	samples           int
 }
 
-func run(binary, serverURL string, n int, step, timeout, interval time.Duration) (res result, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+// run starts one server and ports repeat requests of n numbers through it, one after the other.
+func run(binary, serverURL string, n, repeat int, step, timeout, interval time.Duration) (results []result, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(repeat)*timeout)
 	defer cancel()
 	name := "pfbench_bulk_" + randomHex(5)
 	dbURL, err := withDatabase(serverURL, name)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer dropDatabase(serverURL, name)
 
+	// Bandwidth's sandbox runs as its own process (`portflow sandbox`), so the server's RSS is
+	// portflow's alone.
+	sbPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	sbBase := fmt.Sprintf("http://127.0.0.1:%d", sbPort)
+	clientID, clientSecret := "bench-client", randomHex(12)
+	sb := exec.CommandContext(ctx, binary, "sandbox")
+	sb.Env = append(os.Environ(),
+		"SANDBOX_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(sbPort), "SANDBOX_STEP="+step.String(),
+		"SANDBOX_ACCOUNT_ID=9900000", "SANDBOX_CLIENT_ID="+clientID, "SANDBOX_CLIENT_SECRET="+clientSecret,
+		"PORTFLOW_LOG_LEVEL=warn",
+	)
+	var sandboxLog bytes.Buffer
+	sb.Stdout, sb.Stderr = &sandboxLog, &sandboxLog
+	if err := sb.Start(); err != nil {
+		return nil, fmt.Errorf("start %s sandbox: %w", binary, err)
+	}
+	defer stop(sb)
+	if err := waitHTTP(ctx, sbBase+"/_sandbox/orders"); err != nil {
+		return nil, fmt.Errorf("sandbox: %w\n%s", err, tail(sandboxLog.String(), 2000))
+	}
+
 	port, err := freePort()
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	token := "bench-" + randomHex(12)
 	cmd := exec.CommandContext(ctx, binary, "serve")
 	cmd.Env = append(os.Environ(),
-		"PORTFLOW_SANDBOX=true",
+		"PORTFLOW_SANDBOX=false",
+		// Compress portflow's own waiting to the sandbox's time, as sandbox mode does.
+		"PORTFLOW_SANDBOX_STEP="+step.String(),
 		"PORTFLOW_DATABASE_URL="+dbURL,
 		"PORTFLOW_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(port),
 		"PORTFLOW_PUBLIC_URL="+base,
 		"PORTFLOW_API_TOKENS="+token,
-		"PORTFLOW_SANDBOX_STEP="+step.String(),
+		"PORTFLOW_CALLBACK_USERNAME=bandwidth", "PORTFLOW_CALLBACK_PASSWORD="+randomHex(12),
+		"PORTFLOW_ENCRYPTION_KEY="+base64Key(),
+		"BANDWIDTH_API_URL="+sbBase+"/api", "BANDWIDTH_TOKEN_URL="+sbBase+"/api/v1/oauth2/token",
+		"BANDWIDTH_ACCOUNT_ID=9900000", "BANDWIDTH_SITE_ID=1001", "BANDWIDTH_PEER_ID=2001",
+		"BANDWIDTH_CLIENT_ID="+clientID, "BANDWIDTH_CLIENT_SECRET="+clientSecret,
 		"PORTFLOW_LOG_LEVEL=warn",
 	)
 	var serverLog bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &serverLog, &serverLog
 	if err := cmd.Start(); err != nil {
-		return res, fmt.Errorf("start %s: %w", binary, err)
+		return nil, fmt.Errorf("start %s: %w", binary, err)
 	}
 	defer func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-		}
+		stop(cmd)
 		if err != nil {
-			err = fmt.Errorf("%w\nserver log (tail):\n%s", err, tail(serverLog.String(), 2000))
+			err = fmt.Errorf("%w\nserver log (tail):\n%s\nsandbox log (tail):\n%s", err, tail(serverLog.String(), 2000), tail(sandboxLog.String(), 1000))
 		}
 	}()
 	client := &apiClient{base: base, token: token, http: &http.Client{Timeout: 30 * time.Second}}
 	if err := client.waitReady(ctx); err != nil {
-		return res, err
+		return nil, err
 	}
 	// Idle baseline: the server is up, subscriptions ensured, nothing in flight.
 	idle, err := settleRSS(ctx, cmd.Process.Pid, time.Second)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	res.numbers, res.rssIdle = n, idle
+	for i := range repeat {
+		res, err := client.port(ctx, cmd.Process.Pid, n, i, interval)
+		if err != nil {
+			return results, fmt.Errorf("request %d: %w", i+1, err)
+		}
+		res.rssIdle = idle
+		if res.rssSandbox, err = rssKiB(sb.Process.Pid); err != nil {
+			return results, err
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}
 
-	sampler := startSampler(cmd.Process.Pid, interval)
+// stop ends a child process: interrupt, then kill after 15 s.
+func stop(cmd *exec.Cmd) {
+	_ = cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = cmd.Process.Kill()
+	}
+}
+
+func waitHTTP(ctx context.Context, u string) error {
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s not answering: %w", u, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func base64Key() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// port sends the i-th request of n numbers and follows it to its end, sampling the server's RSS.
+func (client *apiClient) port(ctx context.Context, pid, n, i int, interval time.Duration) (res result, err error) {
+	res.numbers, res.request = n, i+1
+	sampler := startSampler(pid, interval)
 	start := time.Now()
-	id, err := client.create(ctx, businessMove(n))
+	id, err := client.create(ctx, businessMove(n, i))
 	if err != nil {
 		sampler.stop()
 		return res, err
@@ -182,10 +256,11 @@ func run(binary, serverURL string, n int, step, timeout, interval time.Duration)
 	return res, nil
 }
 
-// businessMove builds the numbers of one request: the same mix as the end-to-end test, scaled.
-// Out of every 40 numbers: 18 wireline, 10 at Bandwidth itself, 6 wireless (their own account,
-// given per number), 2 off-net, 3 toll-free, 1 in a rate center Bandwidth does not serve.
-func businessMove(n int) []map[string]string {
+// businessMove builds the numbers of the i-th request: the same mix as the end-to-end test,
+// scaled. Out of every 40 numbers: 18 wireline, 10 at Bandwidth itself, 6 wireless (their own
+// account, given per number), 2 off-net, 3 toll-free, 1 in a rate center Bandwidth does not
+// serve. Requests differ in their numbers (a number ported once cannot be ported again).
+func businessMove(n, i int) []map[string]string {
 	shares := []struct {
 		kind  string
 		share int
@@ -197,8 +272,9 @@ func businessMove(n int) []map[string]string {
 		total += count[s.kind]
 	}
 	count["wireline"] += n - total
-	scenario := func(c sandbox.Carrier, i int) string {
-		return sandbox.NumberFor(sandbox.Scenario{Carrier: c, CSR: sandbox.CSRComplete}, i)
+	offset := i * n / 2
+	scenario := func(c sandbox.Carrier, seq int) string {
+		return sandbox.NumberFor(sandbox.Scenario{Carrier: c, CSR: sandbox.CSRComplete}, offset+seq)
 	}
 	wirelessBTN := scenario(sandbox.CarrierWireless, 0)
 	rec := sandbox.CarrierRecordFor(wirelessBTN)
@@ -216,9 +292,9 @@ func businessMove(n int) []map[string]string {
 			case "offnet":
 				out = append(out, map[string]string{"number": scenario(sandbox.CarrierOffNet, i)})
 			case "tollfree":
-				out = append(out, map[string]string{"number": fmt.Sprintf("800%07d", 5550000+i)})
+				out = append(out, map[string]string{"number": fmt.Sprintf("800%07d", 5550000+offset+i)})
 			case "unportable":
-				out = append(out, map[string]string{"number": fmt.Sprintf("605%07d", 2000000+i)})
+				out = append(out, map[string]string{"number": fmt.Sprintf("605%07d", 2000000+offset+i)})
 			}
 		}
 	}
@@ -294,6 +370,7 @@ func (c *apiClient) create(ctx context.Context, numbers []map[string]string) (st
 			"state": main.ServiceAddress.State, "zip": main.ServiceAddress.Zip,
 		},
 		"loa_authorizing_person": "Jane Doe",
+		"activation":             map[string]string{"mode": "scheduled"},
 	}
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -413,14 +490,15 @@ func (s *sampler) stop() []int64 {
 // ---- report ----
 
 func report(results []result) {
-	fmt.Println("| numbers | final status | completed / failed | port orders | time to final status | RSS idle | RSS median during run | RSS peak | peak − idle |")
-	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| numbers | request | final status | completed / failed | port orders | time to final status | RSS idle | RSS median during run | RSS peak | peak − idle |")
+	fmt.Println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range results {
-		fmt.Printf("| %d | %s | %d / %d | %d | %s | %s | %s | %s | %s |\n", r.numbers, r.status,
+		fmt.Printf("| %d | %d | %s | %d / %d | %d | %s | %s | %s | %s | %s |\n", r.numbers, r.request, r.status,
 			r.counts["completed"], r.counts["failed"], r.portOrders, r.elapsed.Round(100*time.Millisecond),
 			mib(r.rssIdle), mib(r.rssMedian), mib(r.rssPeak), mib(r.rssPeak-r.rssIdle))
 	}
-	fmt.Printf("\n%d RSS samples per run on average; the server runs the Bandwidth sandbox in-process (sandbox mode), so its memory is included.\n", avgSamples(results))
+	fmt.Printf("\nRSS of the portflow server process (VmRSS), %d samples per request on average. Bandwidth's sandbox runs as a separate process (`portflow sandbox`), not counted; it held %s after the last request.\n",
+		avgSamples(results), mib(results[len(results)-1].rssSandbox))
 }
 
 func avgSamples(results []result) int {

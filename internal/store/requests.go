@@ -106,6 +106,36 @@ func (s *Requests) Get(ctx context.Context, id string) (order.PortRequest, error
 	return s.open(id, sealed)
 }
 
+// GetHeader reads a request without its numbers and port orders (both nil): what a Bandwidth
+// call needs of the customer's input (address, subscriber, account number, dates). A bulk request
+// holds up to 20,000 numbers; effects that only need the customer's input must not decode them,
+// or every concurrent job would hold a copy.
+func (s *Requests) GetHeader(ctx context.Context, id string) (order.PortRequest, error) {
+	var sealed []byte
+	err := s.db.Pool.QueryRow(ctx, `SELECT state FROM port_requests WHERE id = $1`, id).Scan(&sealed)
+	if err != nil {
+		return order.PortRequest{}, MapError(fmt.Errorf("get request %s: %w", id, err))
+	}
+	plain, err := s.box.Open(string(sealed))
+	if err != nil {
+		return order.PortRequest{}, fmt.Errorf("open request %s: %w", id, err)
+	}
+	var header struct {
+		order.PortRequest
+		Numbers skipJSON `json:"numbers"`
+		Orders  skipJSON `json:"orders"`
+	}
+	if err := json.Unmarshal([]byte(plain), &header); err != nil {
+		return order.PortRequest{}, fmt.Errorf("decode request %s: %w", id, err)
+	}
+	return header.PortRequest, nil
+}
+
+// skipJSON consumes a JSON value without keeping it.
+type skipJSON struct{}
+
+func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
+
 // Save writes the request's new state and refreshes the lookup rows that changed. before is the
 // state Lock returned, so unchanged numbers are not rewritten (a request may hold thousands).
 func (s *Requests) Save(ctx context.Context, tx pgx.Tx, before, after order.PortRequest) error {
