@@ -173,7 +173,7 @@ func portTypeOf(responseType string, p bandwidth.Portability, rc bandwidth.RateC
 }
 
 func (o *Orchestrator) createCsr(ctx context.Context, requestID string, e order.CreateCsr) (order.Event, any, error) {
-	r, err := o.requests.Get(ctx, requestID)
+	r, err := o.requests.GetHeader(ctx, requestID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -201,7 +201,7 @@ func (o *Orchestrator) fetchCsr(ctx context.Context, requestID, portOrder, csrOr
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := o.requests.Get(ctx, requestID)
+	r, err := o.requests.GetHeader(ctx, requestID)
 	if err != nil {
 		return nil, nil, err
 	}
