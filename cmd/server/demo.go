@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"text/tabwriter"
@@ -134,6 +135,26 @@ var demoCases = []demoCase{
 		},
 		activateOnFoc: true,
 		want:          "completed",
+	},
+	{
+		title:    "business move: 100 numbers (bulk)",
+		scenario: sandbox.Scenario{Carrier: sandbox.CarrierWireline, CSR: sandbox.CSRComplete},
+		build: func(rec carrierRecord, tn string) map[string]any {
+			body := customerBody(rec, tn)
+			// In the sandbox's number plan the exchange and the last two digits are a sequence:
+			// the next exchange's block of 100 (same carrier, same CSR outcome, none of the
+			// other cases' numbers) goes through one bulk port-in, billed to its first number.
+			nxx, _ := strconv.Atoi(tn[3:6])
+			block := fmt.Sprintf("%s%03d%s", tn[:3], (nxx-200+1)%800+200, tn[6:8])
+			numbers := make([]string, 100)
+			for i := range numbers {
+				numbers[i] = fmt.Sprintf("%s%02d", block, i)
+			}
+			body["phone_numbers"] = numbers
+			body["billing_telephone_number"] = numbers[0]
+			return body
+		},
+		want: "completed",
 	},
 }
 

@@ -117,7 +117,7 @@ func newEnv(t *testing.T, opts envOptions) *env {
 		t.Fatal(err)
 	}
 	a.Mount(srv.Router, api.RequireToken(api.NewTokenSet([]string{testToken, secondToken})))
-	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: e.db, OnAccepted: orch.InboxHook()}, callbacks.Options{
+	cb, err := callbacks.NewHandler(store.InboxReceiver{DB: e.db, OnAcceptedBatch: orch.InboxBatchHook()}, callbacks.Options{
 		Credentials: []callbacks.Credential{{Username: "bw", Password: "callback-password"}}, Logger: log, Registry: reg,
 	})
 	if err != nil {
