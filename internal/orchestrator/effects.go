@@ -28,7 +28,7 @@ type evidence struct {
 // produced (nil when none is due). A retryable failure comes back as an error (the job retries);
 // a refusal by Bandwidth (4xx) comes back as the matching *Rejected/*Refused event.
 func (o *Orchestrator) perform(ctx context.Context, requestID string, e order.Effect) (order.Event, any, error) {
-	if ev, evd, err, ok := o.performBulk(ctx, e); ok {
+	if ev, evd, handled, err := o.performBulk(ctx, e); handled {
 		return ev, evd, err
 	}
 	switch e := e.(type) {

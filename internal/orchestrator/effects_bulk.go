@@ -8,9 +8,9 @@ import (
 	"github.com/portflow/portflow/internal/order"
 )
 
-// performBulk does the bulk port-in effects (order/flow_bulk.go); ok is false for any other
-// effect.
-func (o *Orchestrator) performBulk(ctx context.Context, e order.Effect) (ev order.Event, evd any, err error, ok bool) {
+// performBulk does the bulk port-in effects (order/flow_bulk.go); handled is false for any
+// other effect.
+func (o *Orchestrator) performBulk(ctx context.Context, e order.Effect) (ev order.Event, evd any, handled bool, err error) {
 	switch e := e.(type) {
 	case order.CreateBulkPortIn:
 		ev, evd, err = o.createBulkPortIn(ctx, e)
@@ -35,9 +35,9 @@ func (o *Orchestrator) performBulk(ctx context.Context, e order.Effect) (ev orde
 			err = derr
 		}
 	default:
-		return nil, nil, nil, false
+		return nil, nil, false, nil
 	}
-	return ev, evd, err, true
+	return ev, evd, true, err
 }
 
 func (o *Orchestrator) createBulkPortIn(ctx context.Context, e order.CreateBulkPortIn) (order.Event, any, error) {

@@ -98,15 +98,23 @@ func isCreate(e order.Effect) bool {
 // not among them: it may be the orphan of a dead replica, which only the unique window gets past.
 const queuedStates = `('available', 'pending', 'scheduled', 'retryable')`
 
+// runningBlocksReissue is how long a running create keeps a reissue of the same create out of
+// the queue. The unique window alone lets a reissue in when the window turns over while the first
+// run is still in flight (a slow call, or a decision waiting for the request's row), and two runs
+// of a find-or-create that overlap both find nothing and both create. A run older than this is
+// taken for the orphan of a dead replica and no longer blocks.
+const runningBlocksReissue = time.Minute
+
 // effectWaiting reports whether the same effect (same request, kind and port order) already waits
-// in the queue.
+// in the queue, or has been running for less than runningBlocksReissue.
 func effectWaiting(ctx context.Context, tx pgx.Tx, a effectArgs) (bool, error) {
 	var waiting bool
 	err := tx.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM river_job
-		 WHERE kind = $1 AND state IN `+queuedStates+`
+		 WHERE kind = $1
+		   AND (state IN `+queuedStates+` OR (state = 'running' AND attempted_at > now() - $5::interval))
 		   AND args->>'request_id' = $2 AND args->>'effect' = $3 AND coalesce(args->>'port_order', '') = $4)`,
-		a.Kind(), a.RequestID, string(a.Effect), a.PortOrder).Scan(&waiting)
+		a.Kind(), a.RequestID, string(a.Effect), a.PortOrder, runningBlocksReissue).Scan(&waiting)
 	if err != nil {
 		return false, fmt.Errorf("look for a queued %s of %s: %w", a.Effect, a.RequestID, err)
 	}

@@ -99,15 +99,19 @@ func (d *decider) checkableNumbers() []string {
 // startBulk creates the draft bulk port-in for the pending numbers.
 func (d *decider) startBulk(routes []BulkRoute) {
 	d.r.Bulk = &BulkOrder{Step: BulkStepCreating, StepSince: d.now, Routes: routes, RetryAt: d.now.Add(reissueAfter)}
-	sub := d.subscriberPlan(&PortOrder{})
-	d.emit(CreateBulkPortIn{Plan: BulkPlan{
-		CustomerOrderID:      d.r.ID,
-		LoaAuthorizingPerson: LoaName(d.r.LoaAuthorizingPerson),
-		Subscriber:           sub,
-		ServiceAddress:       d.r.ServiceAddressParts,
-	}})
+	d.emit(CreateBulkPortIn{Plan: d.bulkPlan()})
 	d.timeline = append(d.timeline, Entry{At: d.now, From: string(d.r.Status), To: string(d.r.Status), Cause: d.ev.Kind(),
 		Detail: fmt.Sprintf("%d numbers go through a Bandwidth bulk port-in", len(d.pendingNumbers()))})
+}
+
+// bulkPlan is the bulk's shared defaults: the request's subscriber, address and authorizer.
+func (d *decider) bulkPlan() BulkPlan {
+	return BulkPlan{
+		CustomerOrderID:      d.r.ID,
+		LoaAuthorizingPerson: LoaName(d.r.LoaAuthorizingPerson),
+		Subscriber:           d.subscriberPlan(&PortOrder{}),
+		ServiceAddress:       d.r.ServiceAddressParts,
+	}
 }
 
 // setBulkStep moves the bulk and notes it on the timeline.
@@ -605,10 +609,7 @@ func (d *decider) reconcileBulk() {
 	switch b.Step {
 	case BulkStepCreating:
 		if due {
-			d.emit(CreateBulkPortIn{Plan: BulkPlan{
-				CustomerOrderID: d.r.ID, LoaAuthorizingPerson: LoaName(d.r.LoaAuthorizingPerson),
-				Subscriber: d.subscriberPlan(&PortOrder{}), ServiceAddress: d.r.ServiceAddressParts,
-			}})
+			d.emit(CreateBulkPortIn{Plan: d.bulkPlan()})
 			b.RetryAt = d.now.Add(reissueAfter)
 		}
 	case BulkStepValidating:
