@@ -3,6 +3,7 @@ package callbacks
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -101,10 +102,13 @@ func dedupeKey(n bandwidth.Notification, body []byte) string {
 	return prefix + hex.EncodeToString(h.Sum(nil))
 }
 
+// malformedKey keys a malformed body by its content type and exact bytes. The content type is
+// length-prefixed: with a separator byte instead, a content type ending in that byte and a body
+// starting with it could not be told apart (the fuzzer found "\x00" + "" = "" + "\x00").
 func malformedKey(contentType string, body []byte) string {
 	h := sha256.New()
+	_ = binary.Write(h, binary.BigEndian, uint64(len(contentType)))
 	h.Write([]byte(contentType))
-	h.Write([]byte{0})
 	h.Write(body)
 	return "malformed:" + hex.EncodeToString(h.Sum(nil))
 }
