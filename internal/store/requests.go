@@ -98,12 +98,26 @@ func (s *Requests) Lock(ctx context.Context, tx pgx.Tx, id string) (order.PortRe
 
 // Get reads a request without locking it.
 func (s *Requests) Get(ctx context.Context, id string) (order.PortRequest, error) {
+	var r order.PortRequest
+	return r, s.read(ctx, id, &r)
+}
+
+// read decodes a request's sealed state into v (an order.PortRequest, or a struct that skips
+// parts of it).
+func (s *Requests) read(ctx context.Context, id string, v any) error {
 	var sealed []byte
 	err := s.db.Pool.QueryRow(ctx, `SELECT state FROM port_requests WHERE id = $1`, id).Scan(&sealed)
 	if err != nil {
-		return order.PortRequest{}, MapError(fmt.Errorf("get request %s: %w", id, err))
+		return MapError(fmt.Errorf("get request %s: %w", id, err))
 	}
-	return s.open(id, sealed)
+	plain, err := s.box.Open(string(sealed))
+	if err != nil {
+		return fmt.Errorf("open request %s: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(plain), v); err != nil {
+		return fmt.Errorf("decode request %s: %w", id, err)
+	}
+	return nil
 }
 
 // GetHeader reads a request without its numbers and port orders (both nil): what a Bandwidth
@@ -111,24 +125,13 @@ func (s *Requests) Get(ctx context.Context, id string) (order.PortRequest, error
 // holds up to 20,000 numbers; effects that only need the customer's input must not decode them,
 // or every concurrent job would hold a copy.
 func (s *Requests) GetHeader(ctx context.Context, id string) (order.PortRequest, error) {
-	var sealed []byte
-	err := s.db.Pool.QueryRow(ctx, `SELECT state FROM port_requests WHERE id = $1`, id).Scan(&sealed)
-	if err != nil {
-		return order.PortRequest{}, MapError(fmt.Errorf("get request %s: %w", id, err))
-	}
-	plain, err := s.box.Open(string(sealed))
-	if err != nil {
-		return order.PortRequest{}, fmt.Errorf("open request %s: %w", id, err)
-	}
 	var header struct {
 		order.PortRequest
 		Numbers skipJSON `json:"numbers"`
 		Orders  skipJSON `json:"orders"`
 	}
-	if err := json.Unmarshal([]byte(plain), &header); err != nil {
-		return order.PortRequest{}, fmt.Errorf("decode request %s: %w", id, err)
-	}
-	return header.PortRequest, nil
+	err := s.read(ctx, id, &header)
+	return header.PortRequest, err
 }
 
 // skipJSON consumes a JSON value without keeping it.
